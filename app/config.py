@@ -1,0 +1,218 @@
+"""Configuration: one typed, frozen object built from environment variables only."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import enum
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+#: The repository (or installed source tree) root: `templates/`, `migrations/`, `instance/`.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
+
+SECRETS_FILENAME = "secrets.json"
+#: Secrets the embedded (development) deployment generates once into `instance/secrets.json`.
+SECRET_VARIABLES = ("SECRET_KEY", "SAFESLOT_BLIND_INDEX_KEY", "SAFESLOT_MASTER_KEY")
+DEFAULT_BCRYPT_COST = 12
+MIN_BCRYPT_COST, MAX_BCRYPT_COST = 4, 31
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a usable configuration."""
+
+
+class Environment(enum.StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+    TEST = "test"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    """Everything the application reads from its environment, validated once."""
+
+    env: Environment
+    instance_path: Path
+    database_url: str
+    redis_url: str | None
+    celery_broker_url: str
+    celery_result_backend: str
+    secret_key: str = field(repr=False)
+    #: Key of the HMAC blind index used to look up encrypted e-mail addresses.
+    blind_index_key: bytes = field(repr=False)
+    #: 32-byte key from which field-encryption keys are derived.
+    master_key: bytes = field(repr=False)
+    base_url: str
+    bcrypt_cost: int
+    #: IANA zone of the deployment: the default for new clients and for log output.
+    timezone: str
+    ratelimit_storage_uri: str
+    #: Off only in tests that post forms without a token.
+    csrf_enabled: bool = True
+
+    @property
+    def is_production(self) -> bool:
+        """True when running with production settings."""
+        return self.env is Environment.PRODUCTION
+
+    @property
+    def password_pepper(self) -> bytes:
+        """Key mixed into every password hash, derived from SECRET_KEY."""
+        return hmac.new(
+            self.secret_key.encode(), b"safeslot/password-pepper/v1", hashlib.sha256
+        ).digest()
+
+    def with_overrides(self, **changes: object) -> Config:
+        """Return a copy with some fields replaced (tests use this)."""
+        return replace(self, **changes)
+
+
+def load_config(
+    environ: Mapping[str, str] | None = None, *, instance_path: Path | None = None
+) -> Config:
+    """Build the configuration from `environ` (default: `os.environ`)."""
+    env_vars = dict(os.environ if environ is None else environ)
+    env = _parse_env(env_vars.get("SAFESLOT_ENV", "development"))
+    instance = Path(instance_path or DEFAULT_INSTANCE_PATH).resolve()
+    production = env is Environment.PRODUCTION
+
+    if production:
+        missing = [
+            name
+            for name in ("DATABASE_URL", "REDIS_URL", "SAFESLOT_BASE_URL", *SECRET_VARIABLES)
+            if not env_vars.get(name)
+        ]
+        if missing:
+            raise ConfigError(
+                "SAFESLOT_ENV=production needs these environment variables: " + ", ".join(missing)
+            )
+        secret_values = {name: env_vars[name] for name in SECRET_VARIABLES}
+    elif env is Environment.TEST:
+        # Tests never write to instance/: unset secrets are random for this process.
+        generated = generate_secrets()
+        secret_values = {name: env_vars.get(name) or generated[name] for name in SECRET_VARIABLES}
+    else:
+        stored = {} if _all_set(env_vars) else load_or_create_dev_secrets(instance)
+        secret_values = {name: env_vars.get(name) or stored[name] for name in SECRET_VARIABLES}
+
+    database_url = database_url_from_env(env_vars, instance_path=instance)
+    redis_url = env_vars.get("REDIS_URL") or None
+    broker_default = redis_url or f"sqla+sqlite:///{instance / 'celery-broker.sqlite3'}"
+    backend_default = redis_url or f"db+sqlite:///{instance / 'celery-results.sqlite3'}"
+
+    return Config(
+        env=env,
+        instance_path=instance,
+        database_url=database_url,
+        redis_url=redis_url,
+        celery_broker_url=env_vars.get("CELERY_BROKER_URL") or broker_default,
+        celery_result_backend=env_vars.get("CELERY_RESULT_BACKEND") or backend_default,
+        secret_key=_parse_secret_key(secret_values["SECRET_KEY"]),
+        blind_index_key=_parse_key("SAFESLOT_BLIND_INDEX_KEY", secret_values),
+        master_key=_parse_key("SAFESLOT_MASTER_KEY", secret_values),
+        base_url=(env_vars.get("SAFESLOT_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        bcrypt_cost=_parse_bcrypt_cost(env_vars.get("SAFESLOT_BCRYPT_COST")),
+        timezone=_parse_timezone(env_vars.get("SAFESLOT_TIMEZONE") or "UTC"),
+        ratelimit_storage_uri=env_vars.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+    )
+
+
+def database_url_from_env(
+    environ: Mapping[str, str] | None = None, *, instance_path: Path | None = None
+) -> str:
+    """DATABASE_URL, or the embedded SQLite file under the instance directory."""
+    env_vars = os.environ if environ is None else environ
+    instance = Path(instance_path or DEFAULT_INSTANCE_PATH).resolve()
+    return env_vars.get("DATABASE_URL") or f"sqlite:///{instance / 'safeslot.sqlite3'}"
+
+
+def generate_secrets() -> dict[str, str]:
+    """Fresh random values for every secret variable."""
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "SAFESLOT_BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "SAFESLOT_MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    }
+
+
+def load_or_create_dev_secrets(instance_path: Path) -> dict[str, str]:
+    """Read `instance/secrets.json`, creating it (mode 0600, directory 0700) on first use."""
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = instance_path / SECRETS_FILENAME
+    if not path.exists():
+        # Write a private temporary file, then link it into place: of several processes
+        # starting at once, exactly one wins and the others read its complete file.
+        tmp = instance_path / f".{SECRETS_FILENAME}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                json.dump(generate_secrets(), handle, indent=2)
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+        finally:
+            tmp.unlink()
+    stored = json.loads(path.read_text())
+    missing = [name for name in SECRET_VARIABLES if not stored.get(name)]
+    if missing:
+        raise ConfigError(f"{path} lacks {', '.join(missing)}; delete it to generate new secrets")
+    return stored
+
+
+def _all_set(env_vars: Mapping[str, str]) -> bool:
+    return all(env_vars.get(name) for name in SECRET_VARIABLES)
+
+
+def _parse_env(value: str) -> Environment:
+    try:
+        return Environment(value)
+    except ValueError:
+        allowed = ", ".join(e.value for e in Environment)
+        raise ConfigError(f"SAFESLOT_ENV must be one of {allowed}, not {value!r}") from None
+
+
+def _parse_secret_key(value: str) -> str:
+    if len(value) < 32:
+        raise ConfigError("SECRET_KEY must be at least 32 characters long")
+    return value
+
+
+def _parse_key(name: str, values: Mapping[str, str]) -> bytes:
+    try:
+        key = base64.b64decode(values[name], validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigError(f"{name} must be base64 (32 random bytes)") from None
+    if len(key) != 32:
+        raise ConfigError(f"{name} must decode to exactly 32 bytes, not {len(key)}")
+    return key
+
+
+def _parse_bcrypt_cost(value: str | None) -> int:
+    if not value:
+        return DEFAULT_BCRYPT_COST
+    try:
+        cost = int(value)
+    except ValueError:
+        raise ConfigError(f"SAFESLOT_BCRYPT_COST must be an integer, not {value!r}") from None
+    if not MIN_BCRYPT_COST <= cost <= MAX_BCRYPT_COST:
+        raise ConfigError(
+            f"SAFESLOT_BCRYPT_COST must be between {MIN_BCRYPT_COST} and {MAX_BCRYPT_COST}"
+        )
+    return cost
+
+
+def _parse_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"SAFESLOT_TIMEZONE must be an IANA zone name, not {value!r}") from None
+    return value

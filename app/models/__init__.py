@@ -1,0 +1,37 @@
+"""The models, one module per aggregate. Importing this package registers every table."""
+
+from app.models.appointment import (
+    BLOCKING_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    AppointmentStatusChange,
+)
+from app.models.client import Client
+from app.models.schedule import (
+    Closure,
+    DateOverride,
+    Schedule,
+    WeeklyHours,
+    schedule_services,
+    schedule_staff,
+)
+from app.models.service import Service
+from app.models.user import PLATFORM_ROLES, Role, User
+
+__all__ = [
+    "BLOCKING_STATUSES",
+    "PLATFORM_ROLES",
+    "Appointment",
+    "AppointmentStatus",
+    "AppointmentStatusChange",
+    "Client",
+    "Closure",
+    "DateOverride",
+    "Role",
+    "Schedule",
+    "Service",
+    "User",
+    "WeeklyHours",
+    "schedule_services",
+    "schedule_staff",
+]

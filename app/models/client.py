@@ -1,0 +1,34 @@
+"""Client: the business (tenant) that publishes schedules."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+from app.models.base import CreatedAt, UUIDPrimaryKey
+
+DEFAULT_CUTOFF_MINUTES = 24 * 60
+
+
+class Client(UUIDPrimaryKey, CreatedAt, Base):
+    """A tenant. Every other tenant row carries its `client_id`."""
+
+    __tablename__ = "clients"
+    __table_args__ = (
+        CheckConstraint("cancel_cutoff_minutes >= 0", name="cancel_cutoff_not_negative"),
+        CheckConstraint("reschedule_cutoff_minutes >= 0", name="reschedule_cutoff_not_negative"),
+    )
+
+    #: Short name used in URLs and on the command line.
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: IANA zone name (e.g. Europe/London): the zone the client's staff think in.
+    timezone: Mapped[str] = mapped_column(String(64))
+    #: Customers may cancel until this many minutes before the start.
+    cancel_cutoff_minutes: Mapped[int] = mapped_column(default=DEFAULT_CUTOFF_MINUTES)
+    #: Customers may reschedule until this many minutes before the start.
+    reschedule_cutoff_minutes: Mapped[int] = mapped_column(default=DEFAULT_CUTOFF_MINUTES)
+
+    def __repr__(self) -> str:
+        return f"<Client {self.id} {self.slug}>"

@@ -1,0 +1,82 @@
+"""User: a customer, staff member or administrator of a client, or a platform operator."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base
+from app.models.base import CreatedAt, UUIDPrimaryKey, enum_type
+from app.models.client import Client
+
+
+class Role(enum.StrEnum):
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    CLIENT_ADMIN = "client_admin"
+    SUPPORT = "support"
+    PLATFORM_ADMIN = "platform_admin"
+
+    @property
+    def is_platform(self) -> bool:
+        """Platform roles belong to no client."""
+        return self in PLATFORM_ROLES
+
+
+PLATFORM_ROLES = frozenset({Role.SUPPORT, Role.PLATFORM_ADMIN})
+
+
+class User(UUIDPrimaryKey, CreatedAt, Base):
+    """Anyone who signs in. Client roles belong to one client; platform roles to none."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        # One account per e-mail address per client; platform accounts are unique among
+        # themselves (NULL client_id never collides in a UNIQUE constraint, hence the index).
+        UniqueConstraint("client_id", "email_lookup"),
+        Index(
+            "uq_users_platform_email_lookup",
+            "email_lookup",
+            unique=True,
+            sqlite_where=text("client_id IS NULL"),
+            postgresql_where=text("client_id IS NULL"),
+        ),
+        # Target of the composite foreign keys that keep appointments inside one client.
+        UniqueConstraint("client_id", "id"),
+        CheckConstraint(
+            "(role IN ('support', 'platform_admin')) = (client_id IS NULL)",
+            name="client_matches_role",
+        ),
+        CheckConstraint("session_version >= 1", name="session_version_positive"),
+    )
+
+    #: NULL for platform roles (support, platform_admin).
+    client_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("clients.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"))
+    #: The address as entered; to be stored encrypted.
+    email: Mapped[str] = mapped_column(Text)
+    #: Keyed blind index of the normalised address (see app.blind_index): look-ups use this.
+    email_lookup: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    #: bcrypt over a peppered HMAC of the password (see auth.passwords).
+    password_hash: Mapped[str] = mapped_column(String(100))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    #: Part of every session cookie; bumping it signs the user out everywhere.
+    session_version: Mapped[int] = mapped_column(default=1)
+
+    client: Mapped[Client | None] = relationship()
+
+    # Flask-Login protocol (is_active is the column above).
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """Session identifier: the user ID and the session version it was issued for."""
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role.value}>"

@@ -1,0 +1,149 @@
+"""The scoped query layer: every tenant query is built here, filtered by client (and customer).
+
+A view or service asks a `Scope` for statements and records instead of writing its own
+`select()`, so the isolation rules ("each customer sees only their own appointments;
+schedules are shared only with their client") are enforced, and tested, in one place.
+A record outside the scope is indistinguishable from one that does not exist: `NotFound`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from app.errors import AccessDenied, NotFound
+from app.models import (
+    Appointment,
+    AppointmentStatus,
+    Role,
+    Schedule,
+    Service,
+    User,
+)
+from app.models.schedule import MAX_BUFFER_MINUTES
+from app.models.service import MAX_DURATION_MINUTES
+
+__all__ = ["BusyInterval", "NotFound", "Scope", "busy_intervals"]
+
+T = TypeVar("T")
+
+#: (start_at, end_at, buffer_before_minutes, buffer_after_minutes) of one appointment.
+BusyInterval = tuple[datetime, datetime, int, int]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one actor may see: a client's rows, and only their own when a customer."""
+
+    client_id: uuid.UUID
+    #: Set when the actor is a customer: appointments and customers narrow to this user.
+    customer_id: uuid.UUID | None = None
+
+    @classmethod
+    def for_user(cls, user: User) -> Scope:
+        """The scope of a signed-in user of a client; platform roles have none of their own."""
+        if user.client_id is None:
+            raise AccessDenied("platform users reach client data only through a support grant")
+        if user.role is Role.CUSTOMER:
+            return cls(client_id=user.client_id, customer_id=user.id)
+        return cls(client_id=user.client_id)
+
+    @property
+    def is_customer(self) -> bool:
+        """True when this scope is narrowed to one customer."""
+        return self.customer_id is not None
+
+    # -- statements ---------------------------------------------------------------------
+
+    def appointments(self) -> Select[tuple[Appointment]]:
+        """Appointments of the client; a customer's own only."""
+        stmt = select(Appointment).where(Appointment.client_id == self.client_id)
+        if self.customer_id is not None:
+            stmt = stmt.where(Appointment.customer_id == self.customer_id)
+        return stmt
+
+    def schedules(self) -> Select[tuple[Schedule]]:
+        """Schedules of the client (active or not; callers filter for booking)."""
+        return select(Schedule).where(Schedule.client_id == self.client_id)
+
+    def services(self) -> Select[tuple[Service]]:
+        """Services of the client."""
+        return select(Service).where(Service.client_id == self.client_id)
+
+    def customers(self) -> Select[tuple[User]]:
+        """Customer accounts of the client; a customer sees only their own."""
+        stmt = select(User).where(User.client_id == self.client_id, User.role == Role.CUSTOMER)
+        if self.customer_id is not None:
+            stmt = stmt.where(User.id == self.customer_id)
+        return stmt
+
+    # -- single records (NotFound outside the scope) -------------------------------------
+
+    def get_appointment(self, session: Session, appointment_id: uuid.UUID) -> Appointment:
+        """The appointment with this ID inside the scope, else `NotFound`."""
+        return _one(session, self.appointments().where(Appointment.id == appointment_id))
+
+    def get_schedule(self, session: Session, schedule_id: uuid.UUID) -> Schedule:
+        """The schedule with this ID inside the scope, else `NotFound`."""
+        return _one(session, self.schedules().where(Schedule.id == schedule_id))
+
+    def get_schedule_by_slug(self, session: Session, slug: str) -> Schedule:
+        """The schedule with this slug inside the scope, else `NotFound`."""
+        return _one(session, self.schedules().where(Schedule.slug == slug))
+
+    def get_service(self, session: Session, service_id: uuid.UUID) -> Service:
+        """The service with this ID inside the scope, else `NotFound`."""
+        return _one(session, self.services().where(Service.id == service_id))
+
+    def get_customer(self, session: Session, user_id: uuid.UUID) -> User:
+        """The customer with this ID inside the scope, else `NotFound`."""
+        return _one(session, self.customers().where(User.id == user_id))
+
+
+def _one(session: Session, stmt: Select[tuple[T]]) -> T:
+    record = session.scalars(stmt).one_or_none()
+    if record is None:
+        raise NotFound
+    return record
+
+
+#: How far outside the asked range an appointment can start and still matter: its own
+#: length plus its buffers. Both are bounded by check constraints, so the scan is bounded.
+_SCAN_MARGIN = timedelta(minutes=MAX_DURATION_MINUTES + 2 * MAX_BUFFER_MINUTES)
+
+
+def busy_intervals(
+    session: Session, schedule_id: uuid.UUID, start: datetime, end: datetime
+) -> list[BusyInterval]:
+    """Plain tuples of the non-cancelled appointments whose time, buffers included,
+    overlaps [start, end).
+
+    The caller must have loaded the schedule through a `Scope`. Only times are returned,
+    never who booked: a customer's availability view may count other people's bookings.
+    """
+    stmt = (
+        select(
+            Appointment.start_at,
+            Appointment.end_at,
+            Appointment.buffer_before_minutes,
+            Appointment.buffer_after_minutes,
+        )
+        .where(
+            Appointment.schedule_id == schedule_id,
+            Appointment.status != AppointmentStatus.CANCELLED,
+            # Index-friendly bounds on start_at; the exact buffer test follows in Python.
+            Appointment.start_at > start - _SCAN_MARGIN,
+            Appointment.start_at < end + timedelta(minutes=MAX_BUFFER_MINUTES),
+        )
+        .order_by(Appointment.start_at)
+    )
+    intervals: list[BusyInterval] = []
+    for start_at, end_at, before, after in session.execute(stmt):
+        if start_at - timedelta(minutes=before) < end and end_at + timedelta(minutes=after) > start:
+            intervals.append((start_at, end_at, before, after))
+    return intervals

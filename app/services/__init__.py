@@ -1,0 +1,1 @@
+"""Use cases: each loads, applies the rules, writes, and commits. Only services commit."""

@@ -1,0 +1,1 @@
+"""Who you are and whether you may: passwords, policy, lockout, sessions, roles."""

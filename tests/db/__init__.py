@@ -1,0 +1,1 @@
+"""Tests of the database layer: types, locks, scope, models, services."""

@@ -1,0 +1,1 @@
+"""Tests through the Flask test client."""
