@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask
 from werkzeug.wrappers import Response
 
 from app import access, db, login
-from app.config import PROJECT_ROOT, Config, Environment, load_config
+from app.config import PROJECT_ROOT, Config, Environment, get_config, load_config
 from app.errors import register_error_handlers
 from app.extensions import csrf, limiter
 from app.web import register_blueprints
+
+__all__ = ["create_app", "get_config"]
 
 #: Sent with every response; pages load nothing from other origins.
 SECURITY_HEADERS = {
@@ -54,11 +56,6 @@ def create_app(config: Config | None = None) -> Flask:
     register_blueprints(app)
     app.after_request(_add_security_headers)
     return app
-
-
-def get_config() -> Config:
-    """The `Config` of the current app."""
-    return current_app.config["SAFESLOT"]
 
 
 def _add_security_headers(response: Response) -> Response:

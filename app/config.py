@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask import current_app
+
 #: The repository (or installed source tree) root: `templates/`, `migrations/`, `instance/`.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
@@ -216,3 +218,8 @@ def _parse_timezone(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"SAFESLOT_TIMEZONE must be an IANA zone name, not {value!r}") from None
     return value
+
+
+def get_config() -> Config:
+    """The `Config` of the current app (inside an app or request context)."""
+    return current_app.config["SAFESLOT"]

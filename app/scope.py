@@ -118,13 +118,19 @@ _SCAN_MARGIN = timedelta(minutes=MAX_DURATION_MINUTES + 2 * MAX_BUFFER_MINUTES)
 
 
 def busy_intervals(
-    session: Session, schedule_id: uuid.UUID, start: datetime, end: datetime
+    session: Session,
+    schedule_id: uuid.UUID,
+    start: datetime,
+    end: datetime,
+    *,
+    exclude: uuid.UUID | None = None,
 ) -> list[BusyInterval]:
     """Plain tuples of the non-cancelled appointments whose time, buffers included,
     overlaps [start, end).
 
     The caller must have loaded the schedule through a `Scope`. Only times are returned,
     never who booked: a customer's availability view may count other people's bookings.
+    `exclude` leaves out one appointment (the one being moved or approved).
     """
     stmt = (
         select(
@@ -142,6 +148,8 @@ def busy_intervals(
         )
         .order_by(Appointment.start_at)
     )
+    if exclude is not None:
+        stmt = stmt.where(Appointment.id != exclude)
     intervals: list[BusyInterval] = []
     for start_at, end_at, before, after in session.execute(stmt):
         if start_at - timedelta(minutes=before) < end and end_at + timedelta(minutes=after) > start:

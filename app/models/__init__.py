@@ -7,6 +7,8 @@ from app.models.appointment import (
     AppointmentStatusChange,
 )
 from app.models.client import Client
+from app.models.login_attempt import LoginAttempt, LoginOutcome
+from app.models.password_history import PasswordHistory
 from app.models.schedule import (
     Closure,
     DateOverride,
@@ -15,6 +17,7 @@ from app.models.schedule import (
     schedule_services,
     schedule_staff,
 )
+from app.models.security import SecurityPolicyRow
 from app.models.service import Service
 from app.models.user import PLATFORM_ROLES, Role, User
 
@@ -27,8 +30,12 @@ __all__ = [
     "Client",
     "Closure",
     "DateOverride",
+    "LoginAttempt",
+    "LoginOutcome",
+    "PasswordHistory",
     "Role",
     "Schedule",
+    "SecurityPolicyRow",
     "Service",
     "User",
     "WeeklyHours",

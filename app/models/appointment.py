@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import datetime
 
@@ -21,15 +20,7 @@ from app.models.base import CreatedAt, UUIDPrimaryKey, enum_type
 from app.models.schedule import MAX_BUFFER_MINUTES, Schedule
 from app.models.service import Service
 from app.models.user import User
-
-
-class AppointmentStatus(enum.StrEnum):
-    REQUESTED = "requested"
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
-    COMPLETED = "completed"
-    NO_SHOW = "no_show"
-
+from scheduling.status import AppointmentStatus
 
 #: Statuses whose appointments occupy time on their schedule.
 BLOCKING_STATUSES = frozenset(AppointmentStatus) - {AppointmentStatus.CANCELLED}
@@ -106,6 +97,14 @@ class Appointment(UUIDPrimaryKey, CreatedAt, Base):
         self.status_changes.add(change)
         self.status = to_status
         self.updated_at = at
+        return change
+
+    def record_creation(self, *, at: datetime, by: uuid.UUID | None) -> AppointmentStatusChange:
+        """Start the history with the status the appointment was created in."""
+        change = AppointmentStatusChange(
+            from_status=None, to_status=self.status, changed_at=at, changed_by=by
+        )
+        self.status_changes.add(change)
         return change
 
     def __repr__(self) -> str:

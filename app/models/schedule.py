@@ -85,6 +85,9 @@ class Schedule(UUIDPrimaryKey, CreatedAt, Base):
     #: New bookings start as "requested" and wait for staff to confirm.
     approval_required: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: Bumped in the same transaction as any change to this schedule's settings or
+    #: appointments: the key under which computed availability may be cached.
+    availability_version: Mapped[int] = mapped_column(default=1)
 
     weekly_hours: Mapped[list[WeeklyHours]] = relationship(
         cascade="all, delete-orphan",

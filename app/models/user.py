@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 import uuid
+from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base
+from app.db import Base, utcnow
 from app.models.base import CreatedAt, UUIDPrimaryKey, enum_type
 from app.models.client import Client
 
@@ -51,6 +52,7 @@ class User(UUIDPrimaryKey, CreatedAt, Base):
             name="client_matches_role",
         ),
         CheckConstraint("session_version >= 1", name="session_version_positive"),
+        CheckConstraint("failed_attempts >= 0", name="failed_attempts_not_negative"),
     )
 
     #: NULL for platform roles (support, platform_admin).
@@ -67,6 +69,16 @@ class User(UUIDPrimaryKey, CreatedAt, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     #: Part of every session cookie; bumping it signs the user out everywhere.
     session_version: Mapped[int] = mapped_column(default=1)
+    #: When the current password was set (for a client's maximum password age).
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: An administrator asked for a new password at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: Consecutive failed sign-ins since `first_failure_at` (see auth.lockout).
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    first_failure_at: Mapped[datetime | None]
+    locked_at: Mapped[datetime | None]
+    #: NULL while `locked_at` is set: locked until an administrator unlocks.
+    locked_until: Mapped[datetime | None]
 
     client: Mapped[Client | None] = relationship()
 

@@ -1,0 +1,166 @@
+"""Booking an appointment: re-check the engine under the schedule's lock, then write.
+
+Concurrent bookings of one schedule are serialized (`lock_schedule`), and the
+engine's check runs on the busy time read after the lock was granted, so two
+requests for the last place cannot both succeed: the second sees the first's
+appointment and is told the time was just taken.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+import scheduling
+from app.db_locks import lock_schedule
+from app.errors import InvalidInput
+from app.models import Appointment, AppointmentStatus, Schedule, User
+from app.scope import Scope, busy_intervals
+from app.services.engine_values import engine_busy, engine_schedule, engine_service
+from app.services.unit_of_work import start_write
+from scheduling import reasons
+
+MAX_NOTES = 2000
+MAX_PHONE = 50
+
+#: Refusals that mean "someone else got there first" when the time was offered.
+TAKEN = (
+    reasons.OverlapsAppointment,
+    reasons.SlotFull,
+    reasons.TimeBlocked,
+    reasons.DailyCapReached,
+    reasons.WeeklyCapReached,
+)
+
+
+class SlotTaken(scheduling.BookingRefused):
+    """The time was free when offered but is not any more."""
+
+    code = "slot_taken"
+
+    def __init__(self, reason: scheduling.BookingRefused) -> None:
+        super().__init__("Sorry, that time was just taken. Please choose another time.")
+        #: The engine's own reason, precise enough for staff booking any time.
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """What a booking form asks for: a service, a start, and optionally a schedule."""
+
+    service_id: uuid.UUID
+    start: datetime
+    schedule_id: uuid.UUID | None = None  #: None books the first schedule with room
+    notes: str = ""
+    contact_phone: str = ""
+
+
+def book(
+    session: Session,
+    scope: Scope,
+    request: BookingRequest,
+    *,
+    customer_id: uuid.UUID,
+    actor: User,
+    now: datetime,
+) -> Appointment:
+    """Book and commit; raise `BookingRefused` (with its reason) or `NotFound`."""
+    _validate(request)
+    customer = scope.get_customer(session, customer_id)
+    service = scope.get_service(session, request.service_id)
+    if not service.is_active:
+        raise scheduling.reasons.ServiceNotOffered()
+    candidates = _candidate_schedules(session, scope, request, service)
+    refusal: scheduling.BookingRefused = scheduling.reasons.ServiceNotOffered()
+    for schedule_id in candidates:
+        try:
+            return _book_on(session, scope, schedule_id, request, customer, actor, now)
+        except scheduling.BookingRefused as refused:
+            session.rollback()
+            refusal = refused
+    raise refusal
+
+
+def _validate(request: BookingRequest) -> None:
+    if len(request.notes) > MAX_NOTES:
+        raise InvalidInput(f"Notes can be at most {MAX_NOTES} characters.")
+    if len(request.contact_phone) > MAX_PHONE:
+        raise InvalidInput(f"A phone number can be at most {MAX_PHONE} characters.")
+    if request.start.tzinfo is None:
+        raise InvalidInput("The start time needs a time zone.")
+
+
+def _candidate_schedules(session, scope, request, service) -> list[uuid.UUID]:
+    if request.schedule_id is not None:
+        return [scope.get_schedule(session, request.schedule_id).id]
+    schedules = session.scalars(
+        scope.schedules().where(Schedule.is_active.is_(True)).order_by(Schedule.name)
+    ).all()
+    return [s.id for s in schedules if service in s.services]
+
+
+def _book_on(session, scope, schedule_id, request, customer, actor, now) -> Appointment:
+    start_write(session)
+    lock_schedule(session, schedule_id)
+    schedule = scope.get_schedule(session, schedule_id)
+    service = scope.get_service(session, request.service_id)
+    if not schedule.is_active:
+        raise scheduling.reasons.ServiceNotOffered()
+    slot = check_on_schedule(session, schedule, service, request.start, now=now)
+    status = (
+        AppointmentStatus.REQUESTED if schedule.approval_required else AppointmentStatus.CONFIRMED
+    )
+    appointment = Appointment(
+        client_id=scope.client_id,
+        schedule=schedule,
+        service=service,
+        customer=customer,
+        start_at=slot.start,
+        end_at=slot.end,
+        buffer_before_minutes=schedule.buffer_before_minutes,
+        buffer_after_minutes=schedule.buffer_after_minutes,
+        status=status,
+        notes=request.notes.strip() or None,
+        contact_phone=request.contact_phone.strip() or None,
+    )
+    session.add(appointment)
+    session.flush()
+    appointment.record_creation(at=now, by=actor.id)
+    bump_availability(session, schedule.id)
+    session.commit()
+    return appointment
+
+
+def check_on_schedule(
+    session: Session,
+    schedule: Schedule,
+    service,
+    start: datetime,
+    *,
+    now: datetime,
+    exclude: uuid.UUID | None = None,
+) -> scheduling.Slot:
+    """The engine's verdict on `start`, on busy time read now (hold the lock first)."""
+    rules = engine_schedule(schedule)
+    margin = timedelta(days=8) if rules.daily_cap or rules.weekly_cap else timedelta(days=1)
+    rows = busy_intervals(session, schedule.id, start - margin, start + margin, exclude=exclude)
+    offered_on = [schedule.id] if service in schedule.services else []
+    try:
+        return scheduling.check_booking(
+            rules, engine_service(service, offered_on), engine_busy(rows), now=now, start=start
+        )
+    except TAKEN as taken:
+        raise SlotTaken(taken) from taken
+
+
+def bump_availability(session: Session, schedule_id: uuid.UUID) -> None:
+    """Mark cached availability of `schedule_id` stale (same transaction as the change)."""
+    session.execute(
+        update(Schedule)
+        .where(Schedule.id == schedule_id)
+        .values(availability_version=Schedule.availability_version + 1)
+    )

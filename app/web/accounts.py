@@ -1,0 +1,101 @@
+"""Signing in and out of a client's pages, and customers creating an account."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_user, logout_user
+from sqlalchemy import select
+
+from app import get_config
+from app.access import login_required_role, public
+from app.db import get_session, utcnow
+from app.errors import Conflict, InvalidInput, NotFound
+from app.models import Client, Role
+from app.services.accounts import create_user
+from app.services.signin import Attempt, SignInFailed, sign_in
+from app.web.forms.accounts import RegisterForm, SignInForm
+from app.web.navigation import home_for, safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+def load_client(slug: str) -> Client:
+    """The client of a public URL, else 404."""
+    client = get_session().scalars(select(Client).where(Client.slug == slug)).one_or_none()
+    if client is None:
+        raise NotFound
+    return client
+
+
+@bp.route("/c/<slug>/signin", methods=["GET", "POST"])
+@public
+def signin(slug: str) -> ResponseReturnValue:
+    """Sign in as a customer, staff member or admin of this client."""
+    client = load_client(slug)
+    form = SignInForm()
+    if form.validate_on_submit():
+        attempt = Attempt(
+            email=form.email.data,
+            password=form.password.data,
+            ip_address=request.remote_addr or "",
+            user_agent=request.user_agent.string,
+        )
+        try:
+            signed_in = sign_in(get_session(), get_config(), client, attempt, now=utcnow())
+        except SignInFailed:
+            flash(SignInFailed.message, "error")
+            return render_template("auth/signin.html", client=client, form=form), 401
+        user = signed_in.user
+        login_user(user)
+        if signed_in.must_change_password:
+            flash("Your password has expired. Please choose a new one.", "warning")
+        elif signed_in.password_expires_at:
+            flash(
+                f"Your password expires on {signed_in.password_expires_at:%d %B %Y}. "
+                "Please choose a new one soon.",
+                "warning",
+            )
+        return redirect(safe_next(request.args.get("next")) or home_for(user))
+    status = 400 if form.errors else 200
+    return render_template("auth/signin.html", client=client, form=form), status
+
+
+@bp.route("/c/<slug>/register", methods=["GET", "POST"])
+@public
+def register(slug: str) -> ResponseReturnValue:
+    """Create a customer account with this client and sign in."""
+    client = load_client(slug)
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                get_session(),
+                get_config(),
+                client_slug=client.slug,
+                role=Role.CUSTOMER,
+                email=form.email.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+            )
+        except (InvalidInput, Conflict) as refused:
+            form.email.errors.append(_sentence(str(refused)))
+        else:
+            login_user(user)
+            flash("Your account is ready.", "success")
+            return redirect(safe_next(request.args.get("next")) or home_for(user))
+    status = 400 if form.errors else 200
+    return render_template("auth/register.html", client=client, form=form), status
+
+
+@bp.post("/signout")
+@login_required_role()
+def signout() -> ResponseReturnValue:
+    """Sign out (a POST, so no link or image can sign anyone out)."""
+    logout_user()
+    flash("You are signed out.", "success")
+    return redirect(url_for("main.home"))
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
