@@ -36,7 +36,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r app auth scheduling workers -lll
 
+# bench/http.py drives the server with wrk: install it from Debian when missing.
 bench: $(STAMP)
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; }
 	@set -e; found=0; for script in bench/*.py; do \
 		[ -f "$$script" ] || continue; found=1; \
 		echo "== $$script"; $(BIN)/python "$$script"; \

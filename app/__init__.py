@@ -9,7 +9,8 @@ from app import access, db, login
 from app.config import PROJECT_ROOT, Config, Environment, get_config, load_config
 from app.errors import register_error_handlers
 from app.extensions import csrf, limiter
-from app.web import register_blueprints
+from app.web import register_blueprints, session_guard
+from app.web.slot_cache import init_slot_cache
 
 __all__ = ["create_app", "get_config"]
 
@@ -49,10 +50,12 @@ def create_app(config: Config | None = None) -> Flask:
 
     db.init_app(app, config.database_url)
     login.init_app(app)
+    session_guard.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     access.init_app(app)
     register_error_handlers(app)
+    init_slot_cache(app)
     register_blueprints(app)
     app.after_request(_add_security_headers)
     return app

@@ -75,6 +75,14 @@ class Scope:
         """Services of the client."""
         return select(Service).where(Service.client_id == self.client_id)
 
+    def team(self) -> Select[tuple[User]]:
+        """Staff and administrators of the client; a customer's scope has no team."""
+        if self.customer_id is not None:
+            raise NotFound
+        return select(User).where(
+            User.client_id == self.client_id, User.role.in_((Role.STAFF, Role.CLIENT_ADMIN))
+        )
+
     def customers(self) -> Select[tuple[User]]:
         """Customer accounts of the client; a customer sees only their own."""
         stmt = select(User).where(User.client_id == self.client_id, User.role == Role.CUSTOMER)

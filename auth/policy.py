@@ -2,7 +2,9 @@
 
 `policy_from_settings` turns what the Security settings page submits (plain
 strings or numbers) into a `SecurityPolicy`, or raises `PolicyInvalid` naming
-every field that is out of bounds, so nothing half-valid is ever saved.
+every field that is out of bounds, so nothing half-valid is ever saved. A
+setting that is absent takes its default; an optional one submitted empty is
+off (no password expiry; locks held until an administrator unlocks).
 Defaults follow current NIST SP 800-63B and OWASP guidance; periodic password
 rotation is off by default because both advise against it.
 """
@@ -90,10 +92,13 @@ def policy_from_settings(settings: Mapping[str, object]) -> SecurityPolicy:
 
 def _number(name: str, raw: object, errors: dict[str, str]) -> int | None:
     bound = BOUNDS[name]
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if raw is None:  # not given at all: the default
+        return bound.default
+    if isinstance(raw, str) and not raw.strip():  # emptied on purpose: "off", if allowed
         if bound.optional:
             return None
-        return bound.default
+        errors[name] = f"{bound.label}: enter a whole number."
+        return None
     try:
         value = int(str(raw).strip())
     except ValueError:

@@ -1,8 +1,10 @@
-"""An appointment's life: which status may follow which.
+r"""An appointment's life: which status may follow which, and when.
 
-    requested --approve--> confirmed --(after its end)--> completed
-        |                      |  \\--(after its start)--> no_show
-        \\--decline/cancel--> cancelled <--cancel--/
+    requested --approve--> confirmed --(after its end)----> completed
+        |                  |   |  \--(after its start)--> no_show
+        |                  |   \--(moved by the customer on a schedule
+        |                  |        that needs approval)--> requested
+        \--decline/cancel--> cancelled <--cancel--/
 
 Cancelled, completed and no-show are final.
 """
@@ -38,6 +40,7 @@ _ALLOWED = {
         AppointmentStatus.CANCELLED,
     },
     AppointmentStatus.CONFIRMED: {
+        AppointmentStatus.REQUESTED,
         AppointmentStatus.CANCELLED,
         AppointmentStatus.COMPLETED,
         AppointmentStatus.NO_SHOW,
@@ -54,10 +57,11 @@ def check_transition(
     now: datetime,
 ) -> None:
     """Raise `InvalidTransition` unless `current` may become `wanted` at `now`."""
-    allowed = wanted in _ALLOWED.get(current, set())
-    if wanted is AppointmentStatus.COMPLETED and now < end:
-        allowed = False
-    if wanted is AppointmentStatus.NO_SHOW and now < start:
-        allowed = False
+    when = {
+        AppointmentStatus.COMPLETED: now >= end,
+        AppointmentStatus.NO_SHOW: now >= start,
+        AppointmentStatus.REQUESTED: now < start,
+    }
+    allowed = wanted in _ALLOWED.get(current, set()) and when.get(wanted, True)
     if not allowed:
         raise InvalidTransition(current.label, wanted.label)

@@ -20,6 +20,7 @@ from app.models.schedule import (
 from app.models.security import SecurityPolicyRow
 from app.models.service import Service
 from app.models.user import PLATFORM_ROLES, Role, User
+from app.models.user_session import SessionEndReason, UserSession
 
 __all__ = [
     "BLOCKING_STATUSES",
@@ -36,8 +37,10 @@ __all__ = [
     "Role",
     "Schedule",
     "SecurityPolicyRow",
+    "SessionEndReason",
     "Service",
     "User",
+    "UserSession",
     "WeeklyHours",
     "schedule_services",
     "schedule_staff",

@@ -68,21 +68,26 @@ def open_slots(
     service: models.Service,
     period: scheduling.Period,
     now: datetime,
+    exclude: uuid.UUID | None = None,
 ) -> list[OpenSlot]:
     """Bookable starts of `service` in `period` on `schedules`, first available first.
 
     With several schedules each start appears once, on the first schedule (in the
-    given order) that has room: "first available" for the customer.
+    given order) that has room: "first available" for the customer. `exclude`
+    leaves one appointment out of the busy time (the one being moved); such an
+    answer is computed afresh, not cached.
     """
     offered = [s for s in schedules if s.is_active and service in s.services]
     seen: dict[datetime, OpenSlot] = {}
     for schedule in offered:
-        for slot in _schedule_slots(session, cache, schedule, service, period, now):
+        for slot in _schedule_slots(session, cache, schedule, service, period, now, exclude):
             seen.setdefault(slot.start, OpenSlot(schedule.id, slot.start, slot.end, slot.remaining))
     return sorted(seen.values(), key=lambda slot: slot.start)
 
 
-def _schedule_slots(session, cache, schedule, service, period, now) -> list[scheduling.Slot]:
+def _schedule_slots(
+    session, cache, schedule, service, period, now, exclude=None
+) -> list[scheduling.Slot]:
     key = (
         schedule.id,
         schedule.availability_version,
@@ -91,30 +96,37 @@ def _schedule_slots(session, cache, schedule, service, period, now) -> list[sche
         period.start,
         period.end,
     )
-    cached = cache.get(key)
+    cached = cache.get(key) if exclude is None else None
     if cached is None:
-        cached = _unbounded_slots(session, schedule, service, period)
-        cache.put(key, cached)
+        cached = _unbounded_slots(session, schedule, service, period, exclude)
+        if exclude is None:
+            cache.put(key, cached)
     starts, slots = cached
     earliest = now + timedelta(minutes=schedule.min_notice_minutes)
     latest = now + timedelta(days=schedule.horizon_days)
     return slots[bisect_left(starts, earliest) : bisect_right(starts, latest)]
 
 
-def _unbounded_slots(session, schedule, service, period) -> tuple[list, list]:
+def _unbounded_slots(session, schedule, service, period, exclude=None) -> tuple[list, list]:
     rules = replace(
         engine_schedule(schedule),
         min_notice=timedelta(0),
         horizon=period.end - period.start + timedelta(days=1),
     )
-    busy = engine_busy(busy_intervals(session, schedule.id, *_busy_range(rules, period)))
+    busy = engine_busy(
+        busy_intervals(session, schedule.id, *_busy_range(rules, service, period), exclude=exclude)
+    )
     slots = scheduling.available_slots(
         rules, engine_service(service, [schedule.id]), busy, now=period.start, period=period
     )
     return [slot.start for slot in slots], slots
 
 
-def _busy_range(rules: scheduling.Schedule, period: scheduling.Period) -> tuple[datetime, datetime]:
-    # Caps count the whole local day and ISO week around each start.
+def _busy_range(
+    rules: scheduling.Schedule, service, period: scheduling.Period
+) -> tuple[datetime, datetime]:
+    # Caps count the whole local day and ISO week around each start; a slot also reaches
+    # its service's length and the buffers past its start (over a day for long services).
     margin = timedelta(days=8) if rules.daily_cap or rules.weekly_cap else timedelta(days=1)
+    margin += timedelta(minutes=service.duration_minutes) + rules.buffer_before + rules.buffer_after
     return period.start - margin, period.end + margin

@@ -9,15 +9,15 @@ appointment and is told the time was just taken.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 import scheduling
 from app.db_locks import lock_schedule
-from app.errors import InvalidInput
+from app.errors import InvalidInput, NotFound
 from app.models import Appointment, AppointmentStatus, Schedule, User
 from app.scope import Scope, busy_intervals
 from app.services.engine_values import engine_busy, engine_schedule, engine_service
@@ -70,7 +70,10 @@ def book(
 ) -> Appointment:
     """Book and commit; raise `BookingRefused` (with its reason) or `NotFound`."""
     _validate(request)
-    customer = scope.get_customer(session, customer_id)
+    # IDs only from here on: each attempt starts by ending the read transaction, which
+    # expires loaded objects, and reloading them would cost a query under the lock.
+    customer_id = scope.get_customer(session, customer_id).id
+    actor_id = actor.id
     service = scope.get_service(session, request.service_id)
     if not service.is_active:
         raise scheduling.reasons.ServiceNotOffered()
@@ -78,7 +81,7 @@ def book(
     refusal: scheduling.BookingRefused = scheduling.reasons.ServiceNotOffered()
     for schedule_id in candidates:
         try:
-            return _book_on(session, scope, schedule_id, request, customer, actor, now)
+            return _book_on(session, scope, schedule_id, request, customer_id, actor_id, now)
         except scheduling.BookingRefused as refused:
             session.rollback()
             refusal = refused
@@ -103,12 +106,13 @@ def _candidate_schedules(session, scope, request, service) -> list[uuid.UUID]:
     return [s.id for s in schedules if service in s.services]
 
 
-def _book_on(session, scope, schedule_id, request, customer, actor, now) -> Appointment:
+def _book_on(session, scope, schedule_id, request, customer_id, actor_id, now) -> Appointment:
     start_write(session)
     lock_schedule(session, schedule_id)
-    schedule = scope.get_schedule(session, schedule_id)
-    service = scope.get_service(session, request.service_id)
-    if not schedule.is_active:
+    schedule = _with_rules(session, scope, schedule_id)
+    # Read with the schedule, under the lock: the service as it is now, if still offered.
+    service = next((s for s in schedule.services if s.id == request.service_id), None)
+    if not schedule.is_active or service is None:
         raise scheduling.reasons.ServiceNotOffered()
     slot = check_on_schedule(session, schedule, service, request.start, now=now)
     status = (
@@ -118,7 +122,7 @@ def _book_on(session, scope, schedule_id, request, customer, actor, now) -> Appo
         client_id=scope.client_id,
         schedule=schedule,
         service=service,
-        customer=customer,
+        customer_id=customer_id,
         start_at=slot.start,
         end_at=slot.end,
         buffer_before_minutes=schedule.buffer_before_minutes,
@@ -129,10 +133,25 @@ def _book_on(session, scope, schedule_id, request, customer, actor, now) -> Appo
     )
     session.add(appointment)
     session.flush()
-    appointment.record_creation(at=now, by=actor.id)
+    appointment.record_creation(at=now, by=actor_id)
     bump_availability(session, schedule.id)
     session.commit()
     return appointment
+
+
+def _with_rules(session: Session, scope: Scope, schedule_id: uuid.UUID) -> Schedule:
+    """The schedule, fresh, with its weekly hours and services in one query (they are read
+    under the lock, where every round trip holds up the next booking)."""
+    stmt = (
+        scope.schedules()
+        .where(Schedule.id == schedule_id)
+        .options(joinedload(Schedule.weekly_hours), joinedload(Schedule.services))
+        .execution_options(populate_existing=True)
+    )
+    schedule = session.scalars(stmt).unique().one_or_none()
+    if schedule is None:
+        raise NotFound
+    return schedule
 
 
 def check_on_schedule(
@@ -143,10 +162,24 @@ def check_on_schedule(
     *,
     now: datetime,
     exclude: uuid.UUID | None = None,
+    waive_notice: bool = False,
 ) -> scheduling.Slot:
-    """The engine's verdict on `start`, on busy time read now (hold the lock first)."""
+    """The engine's verdict on `start`, on busy time read now (hold the lock first).
+
+    `waive_notice` drops the minimum notice (staff approving a request the customer
+    made in good time); every other rule, the past included, still applies.
+    """
     rules = engine_schedule(schedule)
+    if waive_notice:
+        rules = replace(rules, min_notice=timedelta(0))
     margin = timedelta(days=8) if rules.daily_cap or rules.weekly_cap else timedelta(days=1)
+    # The new appointment itself reaches its length and buffers past its start: a long
+    # service's buffer can cover an appointment more than a day later.
+    margin += timedelta(
+        minutes=service.duration_minutes
+        + schedule.buffer_before_minutes
+        + schedule.buffer_after_minutes
+    )
     rows = busy_intervals(session, schedule.id, start - margin, start + margin, exclude=exclude)
     offered_on = [schedule.id] if service in schedule.services else []
     try:

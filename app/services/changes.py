@@ -39,9 +39,11 @@ def cancel(
     appointment = _locked(session, scope, appointment_id)
     by_staff = actor.role is not Role.CUSTOMER
     _check_transition(appointment, AppointmentStatus.CANCELLED, now)
-    if appointment.status is AppointmentStatus.CONFIRMED:
-        policy = change_policy(session.get_one(Client, scope.client_id))
-        scheduling.check_can_cancel(appointment.start_at, now=now, policy=policy, by_staff=by_staff)
+    policy = change_policy(session.get_one(Client, scope.client_id))
+    # The cut-off protects the business's confirmed time; a mere request may be
+    # withdrawn until it starts.
+    bound = by_staff or appointment.status is AppointmentStatus.REQUESTED
+    scheduling.check_can_cancel(appointment.start_at, now=now, policy=policy, by_staff=bound)
     appointment.cancel_reason = reason or None
     appointment.change_status(
         AppointmentStatus.CANCELLED, at=now, by=actor.id, reason=reason or None
@@ -69,6 +71,8 @@ def reschedule(
     policy = change_policy(session.get_one(Client, scope.client_id))
     scheduling.check_can_reschedule(appointment.start_at, now=now, policy=policy, by_staff=by_staff)
     schedule, service = appointment.schedule, appointment.service
+    if not (schedule.is_active and service.is_active):
+        raise scheduling.reasons.ServiceNotOffered()
     slot = check_on_schedule(session, schedule, service, new_start, now=now, exclude=appointment.id)
     moved_from = appointment.start_at
     appointment.start_at, appointment.end_at = slot.start, slot.end
@@ -77,7 +81,8 @@ def reschedule(
     appointment.sequence += 1
     status = appointment.status
     if schedule.approval_required and not by_staff:
-        status = AppointmentStatus.REQUESTED
+        status = AppointmentStatus.REQUESTED  # a customer's new time needs approval again
+        _check_transition(appointment, status, now)
     appointment.change_status(
         status, at=now, by=actor.id, reason=f"moved from {moved_from:%Y-%m-%d %H:%M} UTC"
     )
@@ -89,7 +94,11 @@ def reschedule(
 def approve(
     session: Session, scope: Scope, appointment_id: uuid.UUID, *, actor: User, now: datetime
 ) -> Appointment:
-    """Confirm a requested appointment after re-checking that its time is still bookable."""
+    """Confirm a requested appointment after re-checking that its time is still bookable.
+
+    The minimum notice is not applied again: the customer asked in good time, and a
+    request approved late should not be refused for the staff's own delay.
+    """
     appointment = _locked(session, scope, appointment_id)
     _check_transition(appointment, AppointmentStatus.CONFIRMED, now)
     check_on_schedule(
@@ -99,6 +108,7 @@ def approve(
         appointment.start_at,
         now=now,
         exclude=appointment.id,
+        waive_notice=True,
     )
     appointment.change_status(AppointmentStatus.CONFIRMED, at=now, by=actor.id)
     appointment.sequence += 1

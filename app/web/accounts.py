@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_user, logout_user
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from app.services.accounts import create_user
 from app.services.signin import Attempt, SignInFailed, sign_in
 from app.web.forms.accounts import RegisterForm, SignInForm
 from app.web.navigation import home_for, safe_next
+from app.web.session_guard import end_current_session, seconds_left
 
 bp = Blueprint("accounts", __name__)
 
@@ -92,6 +93,7 @@ def register(slug: str) -> ResponseReturnValue:
 @login_required_role()
 def signout() -> ResponseReturnValue:
     """Sign out (a POST, so no link or image can sign anyone out)."""
+    end_current_session()
     logout_user()
     flash("You are signed out.", "success")
     return redirect(url_for("main.home"))
@@ -99,3 +101,10 @@ def signout() -> ResponseReturnValue:
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+@bp.post("/session/keepalive")
+@login_required_role()
+def keepalive() -> ResponseReturnValue:
+    """'Stay signed in': the request itself counts as activity; say when it now ends."""
+    return jsonify(seconds_left=seconds_left())

@@ -104,6 +104,48 @@ def upgrade() -> None:
             "ix_password_history_user_time", ["user_id", "created_at"], unique=False
         )
 
+    op.create_table(
+        "user_sessions",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("client_id", sa.Uuid(), nullable=True),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "end_reason",
+            sa.Enum(
+                "signed_out",
+                "idle",
+                "absolute",
+                "revoked",
+                name="session_end_reason",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=True,
+        ),
+        sa.Column("ip_address", sa.String(length=45), nullable=False),
+        sa.Column("user_agent", sa.String(length=300), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["clients.id"],
+            name=op.f("fk_user_sessions_client_id_clients"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_user_sessions_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_user_sessions")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_user_sessions_token_hash")),
+    )
+    with op.batch_alter_table("user_sessions", schema=None) as batch_op:
+        batch_op.create_index("ix_user_sessions_user_open", ["user_id", "ended_at"], unique=False)
+
     # Existing accounts get values through server defaults: their password counts as
     # set now (so no maximum age expires it at once) and nothing is locked.
     with op.batch_alter_table("users", schema=None) as batch_op:
@@ -155,6 +197,7 @@ def downgrade() -> None:
     with op.batch_alter_table("login_attempts", schema=None) as batch_op:
         batch_op.drop_index("ix_login_attempts_client_time")
 
+    op.drop_table("user_sessions")
     op.drop_table("login_attempts")
     op.drop_table("security_policies")
     # ### end Alembic commands ###

@@ -245,3 +245,72 @@ def test_outcomes_are_recorded_only_after_the_appointment(db_session, world):
         now=START + timedelta(minutes=10),
     )
     assert done.status is AppointmentStatus.NO_SHOW
+
+
+def test_a_request_may_be_withdrawn_inside_the_cutoff_but_not_once_started(
+    db_session, world, make_appointment
+):
+    client, schedule, service, customer, _, _ = world
+    requested = make_appointment(
+        schedule=schedule,
+        service=service,
+        customer=customer,
+        start_at=START + timedelta(hours=5),
+        status=AppointmentStatus.REQUESTED,
+    )
+    scope = Scope(client.id, customer.id)
+    with pytest.raises(scheduling.reasons.AlreadyStarted):
+        changes.cancel(
+            db_session, scope, requested.id, actor=customer, now=START + timedelta(hours=5)
+        )
+    withdrawn = changes.cancel(
+        db_session, scope, requested.id, actor=customer, now=START + timedelta(hours=4)
+    )
+    assert withdrawn.status is AppointmentStatus.CANCELLED
+
+
+def test_an_appointment_of_a_withdrawn_service_cannot_be_moved(db_session, world):
+    client, _, service, _, staff, appointment = world
+    service.is_active = False
+    db_session.commit()
+    with pytest.raises(scheduling.reasons.ServiceNotOffered):
+        changes.reschedule(
+            db_session,
+            Scope(client.id),
+            appointment.id,
+            new_start=START + timedelta(hours=2),
+            actor=staff,
+            now=DAY_BEFORE,
+        )
+
+
+def test_a_customers_move_on_a_schedule_needing_approval_awaits_approval_again(db_session, world):
+    _, schedule, _, customer, _, appointment = world
+    schedule.approval_required = True
+    db_session.commit()
+    moved = changes.reschedule(
+        db_session,
+        customer_scope(world),
+        appointment.id,
+        new_start=START + timedelta(days=1),
+        actor=customer,
+        now=START - timedelta(days=2),
+    )
+    assert moved.status is AppointmentStatus.REQUESTED
+
+
+def test_staff_may_approve_a_request_inside_the_minimum_notice(db_session, world, make_appointment):
+    client, schedule, service, customer, staff, _ = world
+    schedule.min_notice_minutes = 24 * 60
+    db_session.commit()
+    requested = make_appointment(
+        schedule=schedule,
+        service=service,
+        customer=customer,
+        start_at=START + timedelta(hours=3),
+        status=AppointmentStatus.REQUESTED,
+    )
+    approved = changes.approve(
+        db_session, Scope(client.id), requested.id, actor=staff, now=START - timedelta(hours=1)
+    )
+    assert approved.status is AppointmentStatus.CONFIRMED

@@ -3,8 +3,10 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 import scheduling
+from app.models import Appointment
 from app.scope import Scope, busy_intervals
 from app.services.availability import SlotCache, open_slots
 from app.services.booking import BookingRequest, book
@@ -109,3 +111,32 @@ def test_inactive_schedules_and_schedules_without_the_service_offer_nothing(
         )
         == []
     )
+
+
+def test_slots_for_moving_an_appointment_include_its_own_time(db_session, world):
+    _, service, schedule, _ = world
+    taken = MONDAY + timedelta(hours=11)
+    appointment_id = db_session.scalars(
+        select(Appointment.id).where(Appointment.schedule_id == schedule.id)
+    ).one()
+    now = MONDAY - timedelta(days=1)
+    cache = SlotCache()
+    kept = open_slots(
+        db_session, cache, schedules=[schedule], service=service, period=WEEK, now=now
+    )
+    moving = open_slots(
+        db_session,
+        cache,
+        schedules=[schedule],
+        service=service,
+        period=WEEK,
+        now=now,
+        exclude=appointment_id,
+    )
+    assert taken not in {s.start for s in kept}
+    assert taken in {s.start for s in moving}
+    # The answer that ignores an appointment must not leak into the shared cache.
+    again = open_slots(
+        db_session, cache, schedules=[schedule], service=service, period=WEEK, now=now
+    )
+    assert taken not in {s.start for s in again}

@@ -17,7 +17,7 @@ def test_empty_settings_give_the_documented_defaults():
     assert policy.history_depth == 5
     assert policy.max_password_age is None
     assert (policy.lockout.threshold, policy.lockout.window) == (5, timedelta(minutes=15))
-    assert policy.lockout.duration is None  # empty optional field: until unlocked
+    assert policy.lockout.duration == timedelta(minutes=15)
     assert policy.sessions.staff_idle == timedelta(minutes=15)
     assert policy.sessions.customer_idle == timedelta(minutes=30)
     assert policy.sessions.absolute == timedelta(hours=12)
@@ -38,6 +38,14 @@ def test_settings_within_bounds_are_taken():
     assert policy.max_password_age == timedelta(days=90)
     assert policy.lockout.duration == timedelta(minutes=30)
     assert policy.mfa_required_for_staff
+
+
+def test_emptied_optional_settings_are_off_and_emptied_required_ones_are_refused():
+    policy = policy_from_settings({"lockout_minutes": "", "max_age_days": " "})
+    assert policy.lockout.duration is None and policy.max_password_age is None
+    with pytest.raises(PolicyInvalid) as invalid:
+        policy_from_settings({"min_length": ""})
+    assert "enter a whole number" in invalid.value.errors["min_length"]
 
 
 @pytest.mark.parametrize(

@@ -20,9 +20,7 @@ from scheduling.reasons import (
 from tests.unit.scheduling.builders import at
 
 START = at("2026-11-24 10:00")
-POLICY = ChangePolicy(
-    cancel_cutoff=timedelta(hours=24), reschedule_cutoff=timedelta(hours=12)
-)
+POLICY = ChangePolicy(cancel_cutoff=timedelta(hours=24), reschedule_cutoff=timedelta(hours=12))
 
 
 def test_a_customer_may_cancel_before_the_cutoff():
@@ -45,9 +43,7 @@ def test_reschedule_has_its_own_cutoff():
 
 
 def test_staff_are_not_bound_by_the_customer_cutoff():
-    check_can_cancel(
-        START, now=START - timedelta(minutes=5), policy=POLICY, by_staff=True
-    )
+    check_can_cancel(START, now=START - timedelta(minutes=5), policy=POLICY, by_staff=True)
 
 
 def test_nobody_changes_an_appointment_that_has_started():
@@ -74,9 +70,7 @@ END = START + timedelta(minutes=30)
     ],
 )
 def test_allowed_transitions_before_the_appointment(current, wanted):
-    check_transition(
-        current, wanted, start=START, end=END, now=START - timedelta(days=1)
-    )
+    check_transition(current, wanted, start=START, end=END, now=START - timedelta(days=1))
 
 
 def test_an_appointment_completes_only_after_it_ended():
@@ -124,12 +118,8 @@ def test_a_no_show_is_recorded_only_once_the_appointment_started():
     ],
 )
 def test_final_statuses_never_change(final):
-    with pytest.raises(
-        InvalidTransition, match=f"is {final.label} cannot become confirmed"
-    ):
-        check_transition(
-            final, AppointmentStatus.CONFIRMED, start=START, end=END, now=START
-        )
+    with pytest.raises(InvalidTransition, match=f"is {final.label} cannot become confirmed"):
+        check_transition(final, AppointmentStatus.CONFIRMED, start=START, end=END, now=START)
 
 
 def test_a_requested_appointment_cannot_skip_to_completed():
@@ -148,3 +138,21 @@ def test_only_requested_and_confirmed_hold_their_time():
         AppointmentStatus.REQUESTED,
         AppointmentStatus.CONFIRMED,
     }
+
+
+def test_a_confirmed_appointment_may_go_back_to_requested_only_before_it_starts():
+    check_transition(
+        AppointmentStatus.CONFIRMED,
+        AppointmentStatus.REQUESTED,
+        start=START,
+        end=END,
+        now=START - timedelta(hours=1),
+    )
+    with pytest.raises(InvalidTransition):
+        check_transition(
+            AppointmentStatus.CONFIRMED,
+            AppointmentStatus.REQUESTED,
+            start=START,
+            end=END,
+            now=START,
+        )

@@ -1,0 +1,125 @@
+"""Opening, checking and ending server-side sessions, with the client's timeouts.
+
+`check` runs on every signed-in request: it ends a session that has been idle
+too long or reached its absolute lifetime (recording why), and otherwise
+notes the activity. Activity is written at most once every `TOUCH_EVERY`, so
+a busy page does not write on every request; the idle clock is that coarse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.models import Role, SessionEndReason, User, UserSession
+from app.models.login_attempt import MAX_USER_AGENT
+from app.services.signin import client_policy
+from auth.session_rules import SessionRules, expires_at, session_end
+
+TOUCH_EVERY = timedelta(seconds=30)
+STAFF_ROLES = frozenset({Role.STAFF, Role.CLIENT_ADMIN, Role.SUPPORT, Role.PLATFORM_ADMIN})
+
+
+@dataclass(frozen=True)
+class SessionCheck:
+    ended: SessionEndReason | None  #: why it ended, or None while valid
+    expires_at: datetime | None
+    idle_limit: timedelta
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def rules_for(session: Session, user: User) -> SessionRules:
+    if user.client_id is None:
+        return SessionRules()
+    return client_policy(session, user.client_id).sessions
+
+
+def open_session(
+    session: Session, user: User, *, now: datetime, ip_address: str, user_agent: str
+) -> str:
+    """Start a session for `user` and commit; returns the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        UserSession(
+            token_hash=_hash(token),
+            user_id=user.id,
+            client_id=user.client_id,
+            started_at=now,
+            last_seen_at=now,
+            ip_address=ip_address[:45],
+            user_agent=user_agent[:MAX_USER_AGENT],
+        )
+    )
+    session.commit()
+    return token
+
+
+def check(session: Session, user: User, token: str | None, *, now: datetime) -> SessionCheck:
+    """Whether the session behind `token` is still valid at `now` (ending it if not)."""
+    rules = rules_for(session, user)
+    is_staff = user.role in STAFF_ROLES
+    idle = rules.idle_for(is_staff=is_staff)
+    row = _open_row(session, user.id, token)
+    if row is None:  # signed out elsewhere, revoked, or a cookie from before sessions
+        return SessionCheck(SessionEndReason.REVOKED, None, idle)
+    ended = session_end(
+        started_at=row.started_at,
+        last_seen_at=row.last_seen_at,
+        now=now,
+        rules=rules,
+        is_staff=is_staff,
+    )
+    if ended is not None:
+        row.ended_at, row.end_reason = now, SessionEndReason(ended.value)
+        session.commit()
+        return SessionCheck(row.end_reason, None, idle)
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        row.last_seen_at = now
+        session.commit()
+    # From the stored time, not `now`: the server ends the session by that clock.
+    limit = expires_at(
+        started_at=row.started_at, last_seen_at=row.last_seen_at, rules=rules, is_staff=is_staff
+    )
+    return SessionCheck(None, limit, idle)
+
+
+def end(session: Session, token: str | None, reason: SessionEndReason, *, now: datetime) -> None:
+    """End one session (sign-out) and commit."""
+    if token:
+        session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None))
+            .values(ended_at=now, end_reason=reason)
+        )
+        session.commit()
+
+
+def end_all(session: Session, user_id: uuid.UUID, *, now: datetime) -> int:
+    """End every open session of a user (the caller commits with its own change)."""
+    result = session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+        .values(ended_at=now, end_reason=SessionEndReason.REVOKED)
+    )
+    return result.rowcount
+
+
+def _open_row(session: Session, user_id: uuid.UUID, token: str | None) -> UserSession | None:
+    if not token:
+        return None
+    return session.scalars(
+        select(UserSession).where(
+            UserSession.token_hash == _hash(token),
+            UserSession.user_id == user_id,
+            UserSession.ended_at.is_(None),
+        )
+    ).one_or_none()

@@ -1,0 +1,64 @@
+"""Pages for a client's staff and administrators, under /staff.
+
+This module is the URL table; each feature's views live in their own module.
+Every record in a URL is looked up through the signed-in user's `Scope`, so
+another client's ID answers 404 exactly like an ID that does not exist.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from app.web.staff import (
+    agenda,
+    appointments,
+    customers,
+    schedule_hours,
+    schedules,
+    services_admin,
+    staff_members,
+    times,
+)
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
+APPOINTMENT = "/appointments/<uuid:appointment_id>"
+SCHEDULE = "/schedules/<uuid:schedule_id>"
+
+#: (rule, view, methods); the endpoint is "staff." + the view's name.
+ROUTES = (
+    ("/agenda", agenda.agenda, GET),
+    ("/appointments/new", times.appointment_new, BOTH),
+    (APPOINTMENT, appointments.appointment, GET),
+    (f"{APPOINTMENT}/approve", appointments.appointment_approve, POST),
+    (f"{APPOINTMENT}/decline", appointments.appointment_decline, POST),
+    (f"{APPOINTMENT}/cancel", appointments.appointment_cancel, POST),
+    (f"{APPOINTMENT}/outcome", appointments.appointment_outcome, POST),
+    (f"{APPOINTMENT}/reschedule", times.appointment_reschedule, BOTH),
+    ("/customers", customers.customers, GET),
+    ("/customers/<uuid:customer_id>", customers.customer, GET),
+    ("/schedules", schedules.schedules, GET),
+    ("/schedules/new", schedules.schedule_new, BOTH),
+    (SCHEDULE, schedules.schedule, GET),
+    (f"{SCHEDULE}/edit", schedules.schedule_edit, BOTH),
+    (f"{SCHEDULE}/hours", schedule_hours.schedule_hours, BOTH),
+    (f"{SCHEDULE}/overrides", schedule_hours.schedule_override_add, POST),
+    (f"{SCHEDULE}/overrides/<day>/delete", schedule_hours.schedule_override_delete, POST),
+    (f"{SCHEDULE}/closures", schedule_hours.schedule_closure_add, POST),
+    (
+        f"{SCHEDULE}/closures/<uuid:closure_id>/delete",
+        schedule_hours.schedule_closure_delete,
+        POST,
+    ),
+    ("/services", services_admin.services, GET),
+    ("/services/new", services_admin.service_new, BOTH),
+    ("/services/<uuid:service_id>/edit", services_admin.service_edit, BOTH),
+    ("/services/<uuid:service_id>/delete", services_admin.service_delete, POST),
+    ("/team", staff_members.team, GET),
+    ("/team/new", staff_members.team_new, BOTH),
+    ("/team/<uuid:user_id>/deactivate", staff_members.team_deactivate, POST),
+)
+
+for _rule, _view, _methods in ROUTES:
+    bp.add_url_rule(_rule, view_func=_view, methods=_methods)
