@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from app import access, db, login
+from app import access, db, login, rate_limits
 from app.config import PROJECT_ROOT, Config, Environment, get_config, load_config
 from app.errors import register_error_handlers
-from app.extensions import csrf, limiter
+from app.extensions import csrf
 from app.web import register_blueprints, session_guard
 from app.web.slot_cache import init_slot_cache
 
@@ -40,6 +41,8 @@ def create_app(config: Config | None = None) -> Flask:
         TESTING=config.env is Environment.TEST,
         WTF_CSRF_ENABLED=config.csrf_enabled,
         RATELIMIT_STORAGE_URI=config.ratelimit_storage_uri,
+        RATELIMIT_ENABLED=config.ratelimit_enabled,
+        RATELIMIT_HEADERS_ENABLED=True,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.is_production,
@@ -52,13 +55,21 @@ def create_app(config: Config | None = None) -> Flask:
     login.init_app(app)
     session_guard.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
     access.init_app(app)
     register_error_handlers(app)
     init_slot_cache(app)
     register_blueprints(app)
+    rate_limits.init_app(app)
+    _trust_proxies(app, config.trusted_proxies)
     app.after_request(_add_security_headers)
     return app
+
+
+def _trust_proxies(app: Flask, count: int) -> None:
+    # Only the given number of proxies may set the client address and scheme; with none,
+    # X-Forwarded-* headers are ignored (anyone can send them).
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def _add_security_headers(response: Response) -> Response:

@@ -59,6 +59,10 @@ class Config:
     #: IANA zone of the deployment: the default for new clients and for log output.
     timezone: str
     ratelimit_storage_uri: str
+    #: Off only for load tests of the booking path (and most tests); on by default.
+    ratelimit_enabled: bool = True
+    #: Reverse proxies in front of the app whose X-Forwarded-For may be believed.
+    trusted_proxies: int = 0
     #: Off only in tests that post forms without a token.
     csrf_enabled: bool = True
 
@@ -125,8 +129,41 @@ def load_config(
         base_url=(env_vars.get("SAFESLOT_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
         bcrypt_cost=_parse_bcrypt_cost(env_vars.get("SAFESLOT_BCRYPT_COST")),
         timezone=_parse_timezone(env_vars.get("SAFESLOT_TIMEZONE") or "UTC"),
-        ratelimit_storage_uri=env_vars.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+        ratelimit_storage_uri=_ratelimit_storage(env_vars, redis_url, production),
+        ratelimit_enabled=_parse_switch(
+            "SAFESLOT_RATE_LIMITS", env_vars.get("SAFESLOT_RATE_LIMITS")
+        ),
+        trusted_proxies=_parse_proxies(env_vars.get("SAFESLOT_TRUSTED_PROXIES")),
     )
+
+
+def _ratelimit_storage(env_vars: Mapping[str, str], redis_url: str | None, production: bool) -> str:
+    uri = env_vars.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://"
+    if production and uri.startswith("memory://"):
+        # Each process would count on its own: limits would multiply by the worker count.
+        raise ConfigError(
+            "SAFESLOT_ENV=production needs shared rate-limit storage: set RATELIMIT_STORAGE_URI "
+            "(or REDIS_URL) to a Redis URL, not memory://"
+        )
+    return uri
+
+
+def _parse_switch(name: str, value: str | None) -> bool:
+    if value is None or value.strip().lower() in ("", "on", "1", "true", "yes"):
+        return True
+    if value.strip().lower() in ("off", "0", "false", "no"):
+        return False
+    raise ConfigError(f"{name} must be on or off, not {value!r}")
+
+
+def _parse_proxies(value: str | None) -> int:
+    if not value:
+        return 0
+    if not value.isdigit() or int(value) > 5:
+        raise ConfigError(
+            f"SAFESLOT_TRUSTED_PROXIES must be a whole number from 0 to 5, not {value!r}"
+        )
+    return int(value)
 
 
 def database_url_from_env(
