@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
@@ -14,6 +14,9 @@ from app.web import register_blueprints, session_guard
 from app.web.slot_cache import init_slot_cache
 
 __all__ = ["create_app", "get_config"]
+
+#: Browsers remember for a year to use HTTPS only.
+HSTS = "max-age=31536000; includeSubDomains"
 
 #: Sent with every response; pages load nothing from other origins.
 SECURITY_HEADERS = {
@@ -75,4 +78,6 @@ def _trust_proxies(app: Flask, count: int) -> None:
 def _add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.is_secure:  # only over HTTPS: HSTS on plain HTTP would be ignored or worse
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
