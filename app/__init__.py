@@ -10,7 +10,7 @@ from app import access, db, login, rate_limits
 from app.config import PROJECT_ROOT, Config, Environment, get_config, load_config
 from app.errors import register_error_handlers
 from app.extensions import csrf
-from app.web import register_blueprints, session_guard
+from app.web import mfa_gate, password_gate, register_blueprints, session_guard
 from app.web.slot_cache import init_slot_cache
 
 __all__ = ["create_app", "get_config"]
@@ -57,6 +57,8 @@ def create_app(config: Config | None = None) -> Flask:
     db.init_app(app, config.database_url)
     login.init_app(app)
     session_guard.init_app(app)
+    password_gate.init_app(app)
+    mfa_gate.init_app(app)
     csrf.init_app(app)
     access.init_app(app)
     register_error_handlers(app)

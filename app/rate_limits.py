@@ -50,6 +50,14 @@ LIMITS: dict[str, list[tuple[str, Callable[[], str]]]] = {
         ("10 per 15 minutes", by_account),
     ],
     "accounts.register": [("10 per hour", by_address)],
+    # The lockout counts wrong codes per account; this bounds one address across many.
+    "two_factor.signin_code": [("10 per minute;100 per hour", by_address)],
+    # Re-entered passwords are not failed sign-ins (app.services.two_factor): bound them here.
+    "two_factor.enrol": [("10 per 15 minutes", by_person)],
+    "two_factor.recovery_codes": [("10 per 15 minutes", by_person)],
+    "two_factor.turn_off": [("10 per 15 minutes", by_person)],
+    # A wrong current password is not a failed sign-in (no lockout): bound guesses here.
+    "password.change": [("10 per 15 minutes", by_person)],
     "booking.confirm": [("30 per hour", by_person)],
     "api.create_appointment": [("30 per hour", by_person)],
 }

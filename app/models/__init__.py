@@ -9,6 +9,7 @@ from app.models.appointment import (
 from app.models.client import Client
 from app.models.login_attempt import LoginAttempt, LoginOutcome
 from app.models.password_history import PasswordHistory
+from app.models.recovery_code import RecoveryCode
 from app.models.schedule import (
     Closure,
     DateOverride,
@@ -34,6 +35,7 @@ __all__ = [
     "LoginAttempt",
     "LoginOutcome",
     "PasswordHistory",
+    "RecoveryCode",
     "Role",
     "Schedule",
     "SecurityPolicyRow",

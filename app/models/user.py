@@ -53,6 +53,9 @@ class User(UUIDPrimaryKey, CreatedAt, Base):
         ),
         CheckConstraint("session_version >= 1", name="session_version_positive"),
         CheckConstraint("failed_attempts >= 0", name="failed_attempts_not_negative"),
+        CheckConstraint(
+            "totp_enabled_at IS NULL OR totp_secret IS NOT NULL", name="second_factor_has_secret"
+        ),
     )
 
     #: NULL for platform roles (support, platform_admin).
@@ -79,12 +82,27 @@ class User(UUIDPrimaryKey, CreatedAt, Base):
     locked_at: Mapped[datetime | None]
     #: NULL while `locked_at` is set: locked until an administrator unlocks.
     locked_until: Mapped[datetime | None]
+    #: Base32 TOTP secret of the confirmed authenticator app (see auth.totp); to be
+    #: encrypted at rest with the field-encryption work, like every secret column.
+    totp_secret: Mapped[str | None] = mapped_column(Text)
+    #: A new app's secret between showing its QR code and the first correct code; the
+    #: confirmed one above keeps working until then. Encrypted at rest likewise.
+    totp_pending_secret: Mapped[str | None] = mapped_column(Text)
+    #: Set while the second factor is on: sign-in then asks for a code.
+    totp_enabled_at: Mapped[datetime | None]
+    #: Time step of the last accepted code; codes of this step or earlier are refused.
+    totp_last_step: Mapped[int | None]
 
     client: Mapped[Client | None] = relationship()
 
     # Flask-Login protocol (is_active is the column above).
     is_authenticated = True
     is_anonymous = False
+
+    @property
+    def has_second_factor(self) -> bool:
+        """True when signing in asks for a code after the password."""
+        return self.totp_enabled_at is not None
 
     def get_id(self) -> str:
         """Session identifier: the user ID and the session version it was issued for."""

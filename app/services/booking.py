@@ -112,7 +112,7 @@ def _book_on(session, scope, schedule_id, request, customer_id, actor_id, now) -
     schedule = _with_rules(session, scope, schedule_id)
     # Read with the schedule, under the lock: the service as it is now, if still offered.
     service = next((s for s in schedule.services if s.id == request.service_id), None)
-    if not schedule.is_active or service is None:
+    if not schedule.is_active or service is None or not service.is_active:
         raise scheduling.reasons.ServiceNotOffered()
     slot = check_on_schedule(session, schedule, service, request.start, now=now)
     status = (

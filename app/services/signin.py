@@ -9,6 +9,11 @@ The login log records the real outcome for the client's administrators.
 The password is checked before any lock is taken (bcrypt is slow); the outcome
 is then recorded under the user's row lock, so concurrent failures are counted
 one after another and the account locks exactly once at the threshold.
+
+An account with a second factor is not signed in by its password alone: the
+answer is `SecondFactorNeeded`, nothing is logged yet, and the failure count is
+left as it is, so knowing the password buys no fresh guesses at the code.
+`app.services.second_factor` finishes the sign-in with the helpers below.
 """
 
 from __future__ import annotations
@@ -55,6 +60,24 @@ class SignedIn:
     #: Set during the last week before the password expires.
     password_expires_at: datetime | None
 
+    @property
+    def outcome(self) -> LoginOutcome:
+        """How the login log records this sign-in."""
+        return LoginOutcome.EXPIRED_PASSWORD if self.must_change_password else LoginOutcome.SUCCESS
+
+
+@dataclass(frozen=True)
+class SecondFactorNeeded:
+    """The password was right; the account asks for a code before it is signed in."""
+
+    user_id: uuid.UUID
+    #: The half-finished sign-in is bound to it: a lock or a sign-out everywhere voids it.
+    session_version: int
+
+
+#: Outcomes that let the person in (an expired password only to change it).
+PASSED = frozenset({LoginOutcome.SUCCESS, LoginOutcome.EXPIRED_PASSWORD})
+
 
 def client_policy(session: Session, client_id: uuid.UUID) -> SecurityPolicy:
     """The client's security policy (the defaults until an admin saved one)."""
@@ -64,14 +87,17 @@ def client_policy(session: Session, client_id: uuid.UUID) -> SecurityPolicy:
 
 def sign_in(
     session: Session, config: Config, client: Client, attempt: Attempt, *, now: datetime
-) -> SignedIn:
-    """The signed-in user, or `SignInFailed`; the attempt is logged and committed either way."""
+) -> SignedIn | SecondFactorNeeded:
+    """The signed-in user, the request for a code, or `SignInFailed`; committed either way.
+
+    Every outcome but `SecondFactorNeeded` is logged; the code step logs that one.
+    """
     user = _find(session, config, client, attempt.email)
     password_ok = _check_password(config, user, attempt.password)
-    outcome, signed_in = _record(session, config, client, user, attempt, password_ok, now=now)
-    if outcome not in (LoginOutcome.SUCCESS, LoginOutcome.EXPIRED_PASSWORD):
+    result = _record(session, config, client, user, attempt, password_ok, now=now)
+    if result is None:
         raise SignInFailed
-    return signed_in
+    return result
 
 
 @cache
@@ -95,40 +121,83 @@ def _check_password(config: Config, user: User | None, password: str) -> bool:
 def _record(session, config, client, user, attempt, password_ok, *, now):
     user_id = user.id if user else None
     start_write(session)
-    signed_in = None
+    result = None
     if user_id is None:
         outcome = LoginOutcome.UNKNOWN_ACCOUNT
     else:
-        user = _locked_user(session, user_id)
+        user = lock_user_row(session, user_id)
         policy = client_policy(session, client.id)
         outcome = _outcome(user, password_ok, policy, now)
-        _apply(session, config, user, outcome, attempt.password, policy, now)
-        if outcome in (LoginOutcome.SUCCESS, LoginOutcome.EXPIRED_PASSWORD):
-            signed_in = _signed_in(user, policy, now)
-    session.add(
-        LoginAttempt(
+        result = _apply(config, user, outcome, attempt.password, policy, now)
+    if not isinstance(result, SecondFactorNeeded):
+        log_attempt(
+            session,
             client_id=client.id,
             user_id=user_id,
-            attempted_at=now,
             outcome=outcome,
-            ip_address=attempt.ip_address[:45],
-            user_agent=attempt.user_agent[:MAX_USER_AGENT],
+            ip_address=attempt.ip_address,
+            user_agent=attempt.user_agent,
+            now=now,
         )
-    )
     session.commit()
-    return outcome, signed_in
+    return result
 
 
-def _locked_user(session: Session, user_id: uuid.UUID) -> User:
+def lock_user_row(session: Session, user_id: uuid.UUID) -> User:
+    """The user, freshly read under their row lock (held until the transaction ends)."""
     user = session.scalars(select(User).where(User.id == user_id).with_for_update()).one()
     session.refresh(user)
     return user
 
 
+def log_attempt(
+    session: Session,
+    *,
+    client_id: uuid.UUID | None,
+    user_id: uuid.UUID | None,
+    outcome: LoginOutcome,
+    ip_address: str,
+    user_agent: str,
+    now: datetime,
+) -> None:
+    """Add one line to the login log (the caller commits)."""
+    session.add(
+        LoginAttempt(
+            client_id=client_id,
+            user_id=user_id,
+            attempted_at=now,
+            outcome=outcome,
+            ip_address=ip_address[:45],
+            user_agent=user_agent[:MAX_USER_AGENT],
+        )
+    )
+
+
+def count_failure(user: User, policy: SecurityPolicy, now: datetime) -> bool:
+    """Count one failed attempt under the row lock; True if it just locked the account."""
+    result = lockout.after_failure(_failure_state(user), now=now, rules=policy.lockout)
+    _store_failure_state(user, result.state)
+    if result.just_locked:
+        user.session_version += 1  # a lock also ends every open session
+    return result.just_locked
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    """True while the account is locked."""
+    return _failure_state(user).is_locked(now)
+
+
+def finish(user: User, policy: SecurityPolicy, now: datetime) -> SignedIn:
+    """A complete sign-in under the row lock: the failure count starts again."""
+    _store_failure_state(user, lockout.after_success(_failure_state(user)))
+    age = _password_age(user, policy, now)
+    return SignedIn(user, age.expired, age.expires_at if age.warn else None)
+
+
 def _outcome(user: User, password_ok: bool, policy: SecurityPolicy, now: datetime) -> LoginOutcome:
     if not user.is_active:
         return LoginOutcome.INACTIVE
-    if _failure_state(user).is_locked(now):
+    if is_locked(user, now):
         return LoginOutcome.LOCKED
     if not password_ok:
         return LoginOutcome.WRONG_PASSWORD
@@ -137,21 +206,17 @@ def _outcome(user: User, password_ok: bool, policy: SecurityPolicy, now: datetim
     return LoginOutcome.SUCCESS
 
 
-def _apply(session, config, user, outcome, password, policy, now) -> None:
+def _apply(config, user, outcome, password, policy, now) -> SignedIn | SecondFactorNeeded | None:
     if outcome is LoginOutcome.WRONG_PASSWORD:
-        result = lockout.after_failure(_failure_state(user), now=now, rules=policy.lockout)
-        _store_failure_state(user, result.state)
-        if result.just_locked:
-            user.session_version += 1  # a lock also ends every open session
-    elif outcome in (LoginOutcome.SUCCESS, LoginOutcome.EXPIRED_PASSWORD):
-        _store_failure_state(user, lockout.after_success(_failure_state(user)))
-        if needs_rehash(user.password_hash, config.bcrypt_cost):
-            user.password_hash = hash_password(password, config.password_pepper, config.bcrypt_cost)
-
-
-def _signed_in(user: User, policy: SecurityPolicy, now: datetime) -> SignedIn:
-    age = _password_age(user, policy, now)
-    return SignedIn(user, age.expired, age.expires_at if age.warn else None)
+        count_failure(user, policy, now)
+        return None
+    if outcome not in PASSED:
+        return None
+    if needs_rehash(user.password_hash, config.bcrypt_cost):
+        user.password_hash = hash_password(password, config.password_pepper, config.bcrypt_cost)
+    if user.has_second_factor:
+        return SecondFactorNeeded(user.id, user.session_version)
+    return finish(user, policy, now)
 
 
 def _password_age(user: User, policy: SecurityPolicy, now: datetime):

@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask import Flask
 
 from app import api
-from app.web import accounts, booking, customer, main, staff
+from app.web import accounts, booking, customer, main, password, staff, two_factor
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to `app`."""
     app.register_blueprint(main.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(password.bp)
+    app.register_blueprint(two_factor.bp)
     app.register_blueprint(booking.bp)
     app.register_blueprint(customer.bp)
     app.register_blueprint(staff.bp)

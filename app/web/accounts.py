@@ -11,9 +11,11 @@ from app import get_config
 from app.access import login_required_role, public
 from app.db import get_session, utcnow
 from app.errors import Conflict, InvalidInput, NotFound
-from app.models import Client, Role
-from app.services.accounts import create_user
-from app.services.signin import Attempt, SignInFailed, sign_in
+from app.models import Client
+from app.services.passwords import PasswordRefused
+from app.services.registration import register_customer
+from app.services.signin import Attempt, SecondFactorNeeded, SignInFailed, sign_in
+from app.web import pending_sign_in, signed_in
 from app.web.forms.accounts import RegisterForm, SignInForm
 from app.web.navigation import home_for, safe_next
 from app.web.session_guard import end_current_session, seconds_left
@@ -42,22 +44,17 @@ def signin(slug: str) -> ResponseReturnValue:
             ip_address=request.remote_addr or "",
             user_agent=request.user_agent.string,
         )
+        now = utcnow()
         try:
-            signed_in = sign_in(get_session(), get_config(), client, attempt, now=utcnow())
+            result = sign_in(get_session(), get_config(), client, attempt, now=now)
         except SignInFailed:
             flash(SignInFailed.message, "error")
             return render_template("auth/signin.html", client=client, form=form), 401
-        user = signed_in.user
-        login_user(user)
-        if signed_in.must_change_password:
-            flash("Your password has expired. Please choose a new one.", "warning")
-        elif signed_in.password_expires_at:
-            flash(
-                f"Your password expires on {signed_in.password_expires_at:%d %B %Y}. "
-                "Please choose a new one soon.",
-                "warning",
-            )
-        return redirect(safe_next(request.args.get("next")) or home_for(user))
+        if isinstance(result, SecondFactorNeeded):
+            # Not signed in yet: the code page finishes it (app.web.two_factor).
+            pending_sign_in.remember(result, client, next_url=request.args.get("next"), now=now)
+            return redirect(url_for("two_factor.signin_code", slug=client.slug))
+        return signed_in.land(result, request.args.get("next"))
     status = 400 if form.errors else 200
     return render_template("auth/signin.html", client=client, form=form), status
 
@@ -70,15 +67,16 @@ def register(slug: str) -> ResponseReturnValue:
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = create_user(
+            user = register_customer(
                 get_session(),
                 get_config(),
-                client_slug=client.slug,
-                role=Role.CUSTOMER,
+                client,
                 email=form.email.data,
                 display_name=form.display_name.data,
                 password=form.password.data,
             )
+        except PasswordRefused as refused:
+            form.password.errors.extend(refused.problems)
         except (InvalidInput, Conflict) as refused:
             form.email.errors.append(_sentence(str(refused)))
         else:

@@ -1,17 +1,31 @@
 """Rate limits on sign-in, registration and booking, with a clear 429."""
 
+from contextlib import contextmanager
+
 import pytest
 
 from app import create_app
+from app.db import get_db
 from app.models import LoginAttempt
 from tests.web.forms import csrf_token
 
 WRONG = {"email": "someone@example.org", "password": "not the password"}
 
 
+@contextmanager
+def app_with(config):
+    """An extra app for one test; its connection pool is closed afterwards."""
+    app = create_app(config)
+    try:
+        yield app
+    finally:
+        get_db(app).engine.dispose()
+
+
 @pytest.fixture
 def limited_app(config):
-    return create_app(config.with_overrides(ratelimit_enabled=True))
+    with app_with(config.with_overrides(ratelimit_enabled=True)) as app:
+        yield app
 
 
 def post_signin(client, slug, data, address="198.51.100.1"):
@@ -81,17 +95,17 @@ def test_without_trusted_proxies_a_forwarded_for_header_is_ignored(limited_app, 
 
 
 def test_with_one_trusted_proxy_the_forwarded_address_is_logged(config, make_client, db_session):
-    app = create_app(config.with_overrides(trusted_proxies=1))
-    client = app.test_client()
-    business = make_client()
-    token = csrf_token(client, f"/c/{business.slug}/signin")
-    client.post(
-        f"/c/{business.slug}/signin",
-        data={**WRONG, "csrf_token": token},
-        headers={"X-Forwarded-For": "192.0.2.44"},
-    )
-    db_session.rollback()
-    assert db_session.query(LoginAttempt).one().ip_address == "192.0.2.44"
+    with app_with(config.with_overrides(trusted_proxies=1)) as app:
+        client = app.test_client()
+        business = make_client()
+        token = csrf_token(client, f"/c/{business.slug}/signin")
+        client.post(
+            f"/c/{business.slug}/signin",
+            data={**WRONG, "csrf_token": token},
+            headers={"X-Forwarded-For": "192.0.2.44"},
+        )
+        db_session.rollback()
+        assert db_session.query(LoginAttempt).one().ip_address == "192.0.2.44"
 
 
 def test_the_api_answers_429_as_json(limited_app, make_user):

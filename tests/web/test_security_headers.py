@@ -28,8 +28,12 @@ def test_session_cookies_are_http_only_and_same_site_lax(client, make_user):
 
 def test_production_cookies_are_secure(app):
     from app import create_app
+    from app.db import get_db
 
     config = app.config["SAFESLOT"]
-    production = config.with_overrides(env=type(config.env).PRODUCTION)
-    assert create_app(production).config["SESSION_COOKIE_SECURE"] is True
+    production = create_app(config.with_overrides(env=type(config.env).PRODUCTION))
+    try:
+        assert production.config["SESSION_COOKIE_SECURE"] is True
+    finally:
+        get_db(production).engine.dispose()
     assert app.config["SESSION_COOKIE_SECURE"] is False

@@ -13,10 +13,14 @@ from app.web.staff import (
     agenda,
     appointments,
     customers,
+    login_log,
     schedule_hours,
     schedules,
+    security_accounts,
+    security_settings,
     services_admin,
     staff_members,
+    temporary_password,
     times,
 )
 
@@ -25,6 +29,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
 APPOINTMENT = "/appointments/<uuid:appointment_id>"
 SCHEDULE = "/schedules/<uuid:schedule_id>"
+ACCOUNT = "/security/accounts/<uuid:user_id>"
 
 #: (rule, view, methods); the endpoint is "staff." + the view's name.
 ROUTES = (
@@ -58,6 +63,16 @@ ROUTES = (
     ("/team", staff_members.team, GET),
     ("/team/new", staff_members.team_new, BOTH),
     ("/team/<uuid:user_id>/deactivate", staff_members.team_deactivate, POST),
+    ("/security", security_settings.security_settings, BOTH),
+    ("/security/log", login_log.security_log, GET),
+    ("/security/log.csv", login_log.security_log_csv, GET),
+    ("/security/locked", security_accounts.security_locked, GET),
+    ("/security/new-passwords", security_accounts.security_require_new_passwords, BOTH),
+    (ACCOUNT, security_accounts.security_account, GET),
+    (f"{ACCOUNT}/unlock", security_accounts.security_unlock, POST),
+    (f"{ACCOUNT}/new-password", security_accounts.security_require_new_password, POST),
+    (f"{ACCOUNT}/sign-out", security_accounts.security_sign_out_everywhere, POST),
+    ("/users/<uuid:user_id>/temporary-password", temporary_password.temporary_password, BOTH),
 )
 
 for _rule, _view, _methods in ROUTES:
