@@ -13,11 +13,13 @@ from app.blind_index import email_lookup
 from app.config import Config
 from app.errors import Conflict, InvalidInput
 from app.models import Client, Role, User
+from app.services.signin import client_policy
+from auth.password_rules import PasswordRules, password_problems
 from auth.passwords import hash_password
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-#: Interim floor until each client's password policy applies.
-MIN_PASSWORD_LENGTH = 12
+#: The default minimum (a client may set 8 to 64; see auth.policy).
+MIN_PASSWORD_LENGTH = PasswordRules().min_length
 MAX_EMAIL_LENGTH = 254
 
 
@@ -76,8 +78,14 @@ def create_user(
     display_name = display_name.strip()
     if not display_name:
         raise InvalidInput("a user needs a name")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    problems = password_problems(
+        password,
+        client_policy(session, client.id).password if client else PasswordRules(),
+        email=email,
+        business_name=client.name if client else "",
+    )
+    if problems:
+        raise InvalidInput(" ".join(problems))
 
     lookup = email_lookup(email, config.blind_index_key)
     client_id = client.id if client else None

@@ -14,7 +14,7 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.models import Client
 from app.services.passwords import PasswordRefused
 from app.services.registration import register_customer
-from app.services.signin import Attempt, SecondFactorNeeded, SignInFailed, sign_in
+from app.services.signin import Attempt, SecondFactorNeeded, SignInFailed, client_policy, sign_in
 from app.web import pending_sign_in, signed_in
 from app.web.forms.accounts import RegisterForm, SignInForm
 from app.web.navigation import home_for, safe_next
@@ -84,7 +84,9 @@ def register(slug: str) -> ResponseReturnValue:
             flash("Your account is ready.", "success")
             return redirect(safe_next(request.args.get("next")) or home_for(user))
     status = 400 if form.errors else 200
-    return render_template("auth/register.html", client=client, form=form), status
+    rules = client_policy(get_session(), client.id).password
+    page = render_template("auth/register.html", client=client, form=form, rules=rules)
+    return page, status
 
 
 @bp.post("/signout")

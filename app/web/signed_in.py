@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect
+from flask import redirect
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
@@ -11,7 +11,6 @@ from app.web import pending_sign_in
 from app.web.navigation import home_for, safe_next
 
 #: The password gate (app.web.password_gate) says the same, and shows it only once.
-EXPIRED_MESSAGE = "Your password has expired. Please choose a new one."
 
 
 def land(signed_in: SignedIn, next_url: str | None) -> Response:
@@ -19,12 +18,5 @@ def land(signed_in: SignedIn, next_url: str | None) -> Response:
     user = signed_in.user
     pending_sign_in.forget()  # whatever half-finished sign-in this browser had is done
     login_user(user)
-    if signed_in.must_change_password:
-        flash(EXPIRED_MESSAGE, "warning")
-    elif signed_in.password_expires_at:
-        flash(
-            f"Your password expires on {signed_in.password_expires_at:%d %B %Y}. "
-            "Please choose a new one soon.",
-            "warning",
-        )
+    # No notice here: the password gate and the expiry banner say it on the next page.
     return redirect(safe_next(next_url) or home_for(user))

@@ -146,3 +146,24 @@ def test_sign_out_is_a_post_and_ends_the_session(client, make_user):
     assert client.get("/signout").status_code == 405
     assert client.post("/signout", data={"csrf_token": token}).status_code == 302
     assert client.get(f"/c/{customer.client.slug}/appointments").status_code in (302, 401)
+
+
+def test_registration_follows_the_clients_own_minimum_length(client, make_client, db_session):
+    from app.models import SecurityPolicyRow
+
+    business = make_client()
+    db_session.add(SecurityPolicyRow(client_id=business.id, min_length=8))
+    db_session.commit()
+    page = client.get(f"/c/{business.slug}/register").get_data(as_text=True)
+    assert "At least 8 characters" in page
+    response = submit(
+        client,
+        f"/c/{business.slug}/register",
+        {
+            "display_name": "Ada",
+            "email": "ada@example.org",
+            "password": "quiet fox",
+            "confirm": "quiet fox",
+        },
+    )
+    assert response.status_code == 302

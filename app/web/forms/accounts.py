@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from app.services.accounts import MAX_EMAIL_LENGTH, MIN_PASSWORD_LENGTH
+from app.services.accounts import MAX_EMAIL_LENGTH
 
 #: Long enough for any passphrase a person types; short enough to bound bcrypt's input work.
 MAX_PASSWORD_LENGTH = 1024
@@ -26,11 +26,8 @@ class RegisterForm(FlaskForm):
         "Password",
         validators=[
             DataRequired(),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=MAX_PASSWORD_LENGTH,
-                message=f"Use at least {MIN_PASSWORD_LENGTH} characters: a few words work well.",
-            ),
+            # The client's own minimum (8 to 64) is checked by the registration service.
+            Length(max=MAX_PASSWORD_LENGTH),
         ],
     )
     confirm = PasswordField(
