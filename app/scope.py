@@ -153,6 +153,8 @@ def busy_intervals(
             # Index-friendly bounds on start_at; the exact buffer test follows in Python.
             Appointment.start_at > start - _SCAN_MARGIN,
             Appointment.start_at < end + timedelta(minutes=MAX_BUFFER_MINUTES),
+            # Necessary for any overlap; keeps the long look-back from returning rows.
+            Appointment.end_at > start - timedelta(minutes=MAX_BUFFER_MINUTES),
         )
         .order_by(Appointment.start_at)
     )
