@@ -30,20 +30,25 @@ def request(service, schedule=None, start=MONDAY_10, **kwargs):
     )
 
 
+def attempt(session, customer, req, *, scope=None, actor=None, for_customer=None):
+    """Book `req` as `actor` (the customer by default) within `scope` (theirs by default)."""
+    return book(
+        session,
+        scope or Scope(customer.client_id, customer.id),
+        req,
+        customer_id=(for_customer or customer).id,
+        actor=actor or customer,
+        now=NOW,
+    )
+
+
 def count(session):
     return session.scalar(select(func.count()).select_from(Appointment))
 
 
 def test_booking_an_open_slot_creates_a_confirmed_appointment_with_history(db_session, setup):
     client, service, schedule, customer = setup
-    appointment = book(
-        db_session,
-        Scope(client.id, customer.id),
-        request(service, schedule),
-        customer_id=customer.id,
-        actor=customer,
-        now=NOW,
-    )
+    appointment = attempt(db_session, customer, request(service, schedule))
     assert appointment.status is AppointmentStatus.CONFIRMED
     assert appointment.start_at == MONDAY_10
     assert appointment.end_at == MONDAY_10 + timedelta(minutes=30)
@@ -56,14 +61,7 @@ def test_booking_an_open_slot_creates_a_confirmed_appointment_with_history(db_se
 def test_booking_bumps_the_schedules_availability_version(db_session, setup):
     client, service, schedule, customer = setup
     before = schedule.availability_version
-    book(
-        db_session,
-        Scope(client.id, customer.id),
-        request(service, schedule),
-        customer_id=customer.id,
-        actor=customer,
-        now=NOW,
-    )
+    attempt(db_session, customer, request(service, schedule))
     db_session.refresh(schedule)
     assert schedule.availability_version == before + 1
 
@@ -73,38 +71,16 @@ def test_a_schedule_needing_approval_creates_a_requested_appointment(
 ):
     client, service, _, customer = setup
     schedule = make_schedule(client=client, services=[service], approval_required=True)
-    appointment = book(
-        db_session,
-        Scope(client.id, customer.id),
-        request(service, schedule),
-        customer_id=customer.id,
-        actor=customer,
-        now=NOW,
-    )
+    appointment = attempt(db_session, customer, request(service, schedule))
     assert appointment.status is AppointmentStatus.REQUESTED
 
 
 def test_a_taken_time_is_refused_as_just_taken_and_writes_nothing(db_session, make_user, setup):
     client, service, schedule, customer = setup
-    scope = Scope(client.id)
-    book(
-        db_session,
-        scope,
-        request(service, schedule),
-        customer_id=customer.id,
-        actor=customer,
-        now=NOW,
-    )
+    attempt(db_session, customer, request(service, schedule))
     other = make_user(client=client)
     with pytest.raises(SlotTaken, match="just taken") as refused:
-        book(
-            db_session,
-            scope,
-            request(service, schedule),
-            customer_id=other.id,
-            actor=other,
-            now=NOW,
-        )
+        attempt(db_session, other, request(service, schedule))
     assert isinstance(refused.value.reason, scheduling.reasons.OverlapsAppointment)
     assert count(db_session) == 1
 
@@ -125,14 +101,7 @@ def test_bad_times_are_refused_with_the_engines_reason_and_write_nothing(
 ):
     client, service, schedule, customer = setup
     with pytest.raises(reason):
-        book(
-            db_session,
-            Scope(client.id, customer.id),
-            request(service, schedule, start=start),
-            customer_id=customer.id,
-            actor=customer,
-            now=NOW,
-        )
+        attempt(db_session, customer, request(service, schedule, start=start))
     assert count(db_session) == 0
 
 
@@ -140,14 +109,7 @@ def test_a_service_not_offered_on_the_schedule_is_refused(db_session, make_servi
     client, _, schedule, customer = setup
     elsewhere = make_service(client=client)
     with pytest.raises(scheduling.reasons.ServiceNotOffered):
-        book(
-            db_session,
-            Scope(client.id, customer.id),
-            request(elsewhere, schedule),
-            customer_id=customer.id,
-            actor=customer,
-            now=NOW,
-        )
+        attempt(db_session, customer, request(elsewhere, schedule))
     assert count(db_session) == 0
 
 
@@ -158,25 +120,10 @@ def test_another_clients_schedule_or_service_is_not_found(
     stranger = make_client()
     foreign_service = make_service(client=stranger)
     foreign_schedule = make_schedule(client=stranger, services=[foreign_service])
-    scope = Scope(client.id, customer.id)
     with pytest.raises(NotFound):
-        book(
-            db_session,
-            scope,
-            request(service, foreign_schedule),
-            customer_id=customer.id,
-            actor=customer,
-            now=NOW,
-        )
+        attempt(db_session, customer, request(service, foreign_schedule))
     with pytest.raises(NotFound):
-        book(
-            db_session,
-            scope,
-            request(foreign_service, None),
-            customer_id=customer.id,
-            actor=customer,
-            now=NOW,
-        )
+        attempt(db_session, customer, request(foreign_service, None))
     assert count(db_session) == 0
 
 
@@ -184,14 +131,7 @@ def test_a_customer_cannot_book_for_someone_else(db_session, make_user, setup):
     client, service, schedule, customer = setup
     other = make_user(client=client)
     with pytest.raises(NotFound):
-        book(
-            db_session,
-            Scope(client.id, customer.id),
-            request(service, schedule),
-            customer_id=other.id,
-            actor=customer,
-            now=NOW,
-        )
+        attempt(db_session, customer, request(service, schedule), for_customer=other)
 
 
 def test_first_available_falls_through_to_the_next_schedule_with_room(
@@ -201,38 +141,23 @@ def test_first_available_falls_through_to_the_next_schedule_with_room(
     second = make_schedule(client=client, services=[service], name="Zeta")
     first.name = "Alpha"
     db_session.commit()
-    scope = Scope(client.id)
-    one = book(
-        db_session, scope, request(service), customer_id=customer.id, actor=customer, now=NOW
-    )
+    one = attempt(db_session, customer, request(service))
     other = make_user(client=client)
-    two = book(db_session, scope, request(service), customer_id=other.id, actor=other, now=NOW)
+    two = attempt(db_session, other, request(service))
     assert (one.schedule_id, two.schedule_id) == (first.id, second.id)
 
 
 def test_oversized_notes_are_refused_before_anything_is_written(db_session, setup):
     client, service, schedule, customer = setup
     with pytest.raises(InvalidInput, match="at most 2000"):
-        book(
-            db_session,
-            Scope(client.id, customer.id),
-            request(service, schedule, notes="x" * 2001),
-            customer_id=customer.id,
-            actor=customer,
-            now=NOW,
-        )
+        attempt(db_session, customer, request(service, schedule, notes="x" * 2001))
     assert count(db_session) == 0
 
 
 def test_staff_can_book_on_behalf_of_a_customer(db_session, make_user, setup):
     client, service, schedule, customer = setup
     staff = make_user(client=client, role=Role.STAFF)
-    appointment = book(
-        db_session,
-        Scope(client.id),
-        request(service, schedule),
-        customer_id=customer.id,
-        actor=staff,
-        now=NOW,
+    appointment = attempt(
+        db_session, customer, request(service, schedule), scope=Scope(client.id), actor=staff
     )
     assert appointment.customer_id == customer.id
