@@ -79,10 +79,27 @@ class SecondFactorNeeded:
 PASSED = frozenset({LoginOutcome.SUCCESS, LoginOutcome.EXPIRED_PASSWORD})
 
 
+#: Key in `Session.info`: the transaction the remembered policies were read in, and them.
+_POLICIES = "safeslot.security_policies"
+
+
 def client_policy(session: Session, client_id: uuid.UUID) -> SecurityPolicy:
-    """The client's security policy (the defaults until an admin saved one)."""
-    row = session.get(SecurityPolicyRow, client_id)
-    return row.policy() if row is not None else SecurityPolicy()
+    """The client's security policy (the defaults until an admin saved one).
+
+    Remembered for the rest of the transaction: a signed-in request consults it several
+    times (session timeouts, password age, second factor), and a client without a stored
+    row would otherwise be queried each time (the identity map cannot remember a miss).
+    A commit or rollback starts a new transaction and so a fresh read.
+    """
+    remembered = session.info.get(_POLICIES)
+    if remembered is None or remembered[0] is not session.get_transaction():
+        remembered = (None, {})
+    known = remembered[1]
+    if client_id not in known:
+        row = session.get(SecurityPolicyRow, client_id)  # may begin the transaction
+        known[client_id] = row.policy() if row is not None else SecurityPolicy()
+    session.info[_POLICIES] = (session.get_transaction(), known)
+    return known[client_id]
 
 
 def sign_in(

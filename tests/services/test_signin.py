@@ -147,3 +147,15 @@ def test_a_hash_of_an_old_cost_is_upgraded_on_sign_in(db_session, config, make_u
     sign_in(db_session, stronger, user.client, attempt(user), now=NOW)
     db_session.refresh(user)
     assert user.password_hash.startswith("$2b$05$")
+
+
+def test_a_saved_policy_is_read_again_after_the_settings_change(db_session, make_user):
+    from app.models import Role
+    from app.scope import Scope
+    from app.services.security_settings import save_settings
+    from app.services.signin import client_policy
+
+    admin = make_user(role=Role.CLIENT_ADMIN)
+    assert client_policy(db_session, admin.client_id).password.min_length == 12
+    save_settings(db_session, Scope(admin.client_id), {"min_length": "16"}, actor=admin)
+    assert client_policy(db_session, admin.client_id).password.min_length == 16
