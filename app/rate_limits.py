@@ -5,7 +5,8 @@ from one address nor one account from many addresses can be hammered; the
 lockout then handles what gets through), registration per IP address,
 booking per signed-in person. The account key is the e-mail's blind index,
 so no address is ever written into the limit storage (Redis in production).
-Only the requests that act (POST) count; reading a form never does.
+Only the requests that act (POST) count; reading a form never does. Calendar
+feeds are the exception: a feed is only ever read, so its reads count, per token hash.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from flask_login import current_user
 
 from app.blind_index import email_lookup
 from app.config import get_config
+from app.services.feed_tokens import token_hash
 
 
 def by_address() -> str:
@@ -33,6 +35,12 @@ def by_account() -> str:
     slug = (request.view_args or {}).get("slug", "")
     email = request.form.get("email", "")[:320]
     return f"account:{slug}:{email_lookup(email, get_config().blind_index_key)[:32]}"
+
+
+def by_feed() -> str:
+    """The feed being fetched, by its token's hash: the token itself is never stored."""
+    token = (request.view_args or {}).get("token", "")
+    return f"feed:{token_hash(token)}"
 
 
 def by_person() -> str:
@@ -60,7 +68,12 @@ LIMITS: dict[str, list[tuple[str, Callable[[], str]]]] = {
     "password.change": [("10 per 15 minutes", by_person)],
     "booking.confirm": [("30 per hour", by_person)],
     "api.create_appointment": [("30 per hour", by_person)],
+    # Calendar apps poll every few minutes at most; more is a leaked URL or a broken client.
+    "calendar_feeds.feed": [("60 per minute", by_feed)],
 }
+
+#: Endpoints whose reads (GET) count; every other limit counts only POST.
+READ_LIMITED = frozenset({"calendar_feeds.feed"})
 
 
 _EXTENSION_KEY = "safeslot.limiter"
@@ -78,7 +91,8 @@ def init_app(app: Flask) -> Limiter:
     for endpoint, rules in LIMITS.items():
         view = app.view_functions[endpoint]
         for limits, key in rules:
-            view = limiter.limit(limits, key_func=key, methods=["POST"])(view)
+            methods = ["GET"] if endpoint in READ_LIMITED else ["POST"]
+            view = limiter.limit(limits, key_func=key, methods=methods)(view)
         app.view_functions[endpoint] = view
     app.register_error_handler(RateLimitExceeded, too_many_requests)
     return limiter

@@ -12,6 +12,7 @@ a parameter.
 - `policy`: cancellation and reschedule cut-offs.
 - `status`: the appointment status life cycle.
 - `reasons`: the domain exceptions, with messages people read.
+- `ical`: appointments as iCalendar, for feeds and single files (via `icalendar`).
 - `wallclock`, `opening`, `grid`, `load`, `caps`: the DST rules, opening
   windows, slot grid, seat load and caps the two answers share.
 """

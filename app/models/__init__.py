@@ -6,6 +6,7 @@ from app.models.appointment import (
     AppointmentStatus,
     AppointmentStatusChange,
 )
+from app.models.calendar_feed import CalendarFeedToken, FeedScope
 from app.models.client import Client
 from app.models.login_attempt import LoginAttempt, LoginOutcome
 from app.models.password_history import PasswordHistory
@@ -29,9 +30,11 @@ __all__ = [
     "Appointment",
     "AppointmentStatus",
     "AppointmentStatusChange",
+    "CalendarFeedToken",
     "Client",
     "Closure",
     "DateOverride",
+    "FeedScope",
     "LoginAttempt",
     "LoginOutcome",
     "PasswordHistory",

@@ -46,6 +46,8 @@ class Appointment(UUIDPrimaryKey, CreatedAt, Base):
         Index("ix_appointments_schedule_start", "schedule_id", "start_at"),
         Index("ix_appointments_schedule_status_start", "schedule_id", "status", "start_at"),
         Index("ix_appointments_customer_start", "client_id", "customer_id", "start_at"),
+        # A calendar feed's poll asks "has anything of this client changed?": an index look-up.
+        Index("ix_appointments_client_updated", "client_id", "updated_at"),
     )
 
     client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clients.id"))

@@ -6,7 +6,8 @@ from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-from app.models.base import CreatedAt, UUIDPrimaryKey
+from app.models.base import CreatedAt, UUIDPrimaryKey, enum_type
+from scheduling.ical import Privacy
 
 DEFAULT_CUTOFF_MINUTES = 24 * 60
 
@@ -29,6 +30,10 @@ class Client(UUIDPrimaryKey, CreatedAt, Base):
     cancel_cutoff_minutes: Mapped[int] = mapped_column(default=DEFAULT_CUTOFF_MINUTES)
     #: Customers may reschedule until this many minutes before the start.
     reschedule_cutoff_minutes: Mapped[int] = mapped_column(default=DEFAULT_CUTOFF_MINUTES)
+    #: How much of an appointment staff calendar feeds show; names only by an admin's choice.
+    feed_privacy: Mapped[Privacy] = mapped_column(
+        enum_type(Privacy, "feed_privacy"), default=Privacy.BUSY_ONLY
+    )
 
     def __repr__(self) -> str:
         return f"<Client {self.id} {self.slug}>"

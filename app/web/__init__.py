@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask import Flask
 
 from app import api
-from app.web import accounts, booking, customer, main, password, staff, two_factor
+from app.web import (
+    accounts,
+    booking,
+    calendar_feeds,
+    customer,
+    main,
+    password,
+    staff,
+    two_factor,
+)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -17,4 +26,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(booking.bp)
     app.register_blueprint(customer.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(calendar_feeds.bp)
     app.register_blueprint(api.bp)

@@ -12,6 +12,7 @@ from flask import Blueprint
 from app.web.staff import (
     agenda,
     appointments,
+    calendar_feeds,
     customers,
     login_log,
     schedule_hours,
@@ -73,6 +74,8 @@ ROUTES = (
     (f"{ACCOUNT}/new-password", security_accounts.security_require_new_password, POST),
     (f"{ACCOUNT}/sign-out", security_accounts.security_sign_out_everywhere, POST),
     ("/users/<uuid:user_id>/temporary-password", temporary_password.temporary_password, BOTH),
+    ("/calendar-feeds", calendar_feeds.calendar_feeds_admin, BOTH),
+    ("/calendar-feeds/<uuid:feed_id>/revoke", calendar_feeds.calendar_feed_revoke, POST),
 )
 
 for _rule, _view, _methods in ROUTES:

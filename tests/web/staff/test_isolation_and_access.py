@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from flask import url_for
 
-from app.models import AppointmentStatus, Closure, DateOverride
+from app.models import AppointmentStatus, CalendarFeedToken, Closure, DateOverride, FeedScope
+from app.services.feed_tokens import new_token, token_hash
 from tests.services.staff_setup import snapshot
 from tests.web.staff.helpers import MONDAY, csrf_token, make_team, sign_in
 
@@ -19,6 +20,7 @@ PARAMETERS = {
     "service_id": lambda world: world["team"].service.id,
     "user_id": lambda world: world["team"].staff.id,
     "closure_id": lambda world: world["closure"].id,
+    "feed_id": lambda world: world["feed"].id,
     "day": lambda world: "2031-03-05",
 }
 
@@ -36,9 +38,16 @@ def records_of(db_session, team, make_appointment) -> dict:
         schedule_id=team.schedule.id, first_date=date(2031, 4, 1), last_date=date(2031, 4, 2)
     )
     override = DateOverride(schedule_id=team.schedule.id, date=date(2031, 3, 5))
-    db_session.add_all([closure, override])
+    feed = CalendarFeedToken(
+        client_id=team.client.id,
+        user_id=team.customer.id,
+        name="Phone",
+        token_hash=token_hash(new_token()),
+        scope=FeedScope.CUSTOMER,
+    )
+    db_session.add_all([closure, override, feed])
     db_session.commit()
-    return {"team": team, "appointment": appointment, "closure": closure}
+    return {"team": team, "appointment": appointment, "closure": closure, "feed": feed}
 
 
 @pytest.fixture
