@@ -65,3 +65,29 @@ def assert_second_writer_waits_for_first(engine: Engine, schedule_id: uuid.UUID)
     assert seen[0] == "renamed"
     waited = float(seen[1].split()[1])
     assert waited >= HOLD_SECONDS * 0.5, f"second writer did not wait ({waited}s)"
+
+
+def run_at_once(count: int, attempt, *, expected: tuple[type[BaseException], ...] = ()) -> None:
+    """Run `attempt(i)` in `count` threads released together; fail on unexpected errors.
+
+    Threads wait at the barrier before touching the database, so a small connection
+    pool cannot keep some of them from starting.
+    """
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        barrier.wait(timeout=30)
+        try:
+            attempt(i)
+        except expected:
+            pass
+        except Exception as error:  # reported by the calling thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors

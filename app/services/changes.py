@@ -45,13 +45,9 @@ def cancel(
     bound = by_staff or appointment.status is AppointmentStatus.REQUESTED
     scheduling.check_can_cancel(appointment.start_at, now=now, policy=policy, by_staff=bound)
     appointment.cancel_reason = reason or None
-    appointment.change_status(
-        AppointmentStatus.CANCELLED, at=now, by=actor.id, reason=reason or None
+    return _commit_change(
+        session, appointment, AppointmentStatus.CANCELLED, now, actor, reason or None
     )
-    appointment.sequence += 1
-    bump_availability(session, appointment.schedule_id)
-    session.commit()
-    return appointment
 
 
 def reschedule(
@@ -78,17 +74,12 @@ def reschedule(
     appointment.start_at, appointment.end_at = slot.start, slot.end
     appointment.buffer_before_minutes = schedule.buffer_before_minutes
     appointment.buffer_after_minutes = schedule.buffer_after_minutes
-    appointment.sequence += 1
     status = appointment.status
     if schedule.approval_required and not by_staff:
         status = AppointmentStatus.REQUESTED  # a customer's new time needs approval again
         _check_transition(appointment, status, now)
-    appointment.change_status(
-        status, at=now, by=actor.id, reason=f"moved from {moved_from:%Y-%m-%d %H:%M} UTC"
-    )
-    bump_availability(session, schedule.id)
-    session.commit()
-    return appointment
+    moved = f"moved from {moved_from:%Y-%m-%d %H:%M} UTC"
+    return _commit_change(session, appointment, status, now, actor, moved)
 
 
 def approve(
@@ -110,11 +101,7 @@ def approve(
         exclude=appointment.id,
         waive_notice=True,
     )
-    appointment.change_status(AppointmentStatus.CONFIRMED, at=now, by=actor.id)
-    appointment.sequence += 1
-    bump_availability(session, appointment.schedule_id)
-    session.commit()
-    return appointment
+    return _commit_change(session, appointment, AppointmentStatus.CONFIRMED, now, actor)
 
 
 def decline(
@@ -132,11 +119,7 @@ def decline(
     if appointment.status is not AppointmentStatus.REQUESTED:
         raise scheduling.reasons.InvalidTransition(appointment.status.label, "declined")
     appointment.cancel_reason = reason
-    appointment.change_status(AppointmentStatus.CANCELLED, at=now, by=actor.id, reason=reason)
-    appointment.sequence += 1
-    bump_availability(session, appointment.schedule_id)
-    session.commit()
-    return appointment
+    return _commit_change(session, appointment, AppointmentStatus.CANCELLED, now, actor, reason)
 
 
 def mark_outcome(
@@ -154,6 +137,22 @@ def mark_outcome(
     appointment = _locked(session, scope, appointment_id)
     _check_transition(appointment, outcome, now)
     appointment.change_status(outcome, at=now, by=actor.id)
+    session.commit()
+    return appointment
+
+
+def _commit_change(
+    session: Session,
+    appointment: Appointment,
+    status: AppointmentStatus,
+    now: datetime,
+    actor: User,
+    reason: str | None = None,
+) -> Appointment:
+    """Record the change, tell subscribed calendars (SEQUENCE) and cached availability, commit."""
+    appointment.change_status(status, at=now, by=actor.id, reason=reason)
+    appointment.sequence += 1
+    bump_availability(session, appointment.schedule_id)
     session.commit()
     return appointment
 

@@ -1,6 +1,5 @@
 """Twenty parallel wrong codes on PostgreSQL lock the account exactly once, at the threshold."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -10,6 +9,7 @@ from app.db import get_db
 from app.models import LoginAttempt, LoginOutcome, User
 from app.services.second_factor import CodeAttempt, CodeRefused, SignInAgain, complete_sign_in
 from app.services.signin import SecondFactorNeeded
+from tests.concurrency import run_at_once
 from tests.second_factor import START, enable_second_factor
 
 pytestmark = pytest.mark.postgres
@@ -25,32 +25,13 @@ def test_parallel_wrong_codes_lock_exactly_once_without_skipping_the_threshold(
     version = user.session_version
     pending = SecondFactorNeeded(user.id, version)
     database = get_db(app)
-    barrier = threading.Barrier(20)
-    errors = []
 
     def guess(i):
-        barrier.wait(timeout=30)
         with database.session() as session:
-            try:
-                complete_sign_in(
-                    session,
-                    config,
-                    client,
-                    pending,
-                    CodeAttempt(f"{i:06d}", "127.0.0.1", "t"),
-                    now=NOW,
-                )
-            except (CodeRefused, SignInAgain):
-                pass
-            except Exception as error:  # reported below
-                errors.append(error)
+            attempt = CodeAttempt(f"{i:06d}", "127.0.0.1", "t")
+            complete_sign_in(session, config, client, pending, attempt, now=NOW)
 
-    threads = [threading.Thread(target=guess, args=(i,)) for i in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors
+    run_at_once(20, guess, expected=(CodeRefused, SignInAgain))
     outcomes = db_session.scalars(select(LoginAttempt.outcome)).all()
     assert outcomes.count(LoginOutcome.MFA_FAILED) == 5
     assert outcomes.count(LoginOutcome.LOCKED) == 15
