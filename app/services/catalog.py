@@ -8,10 +8,12 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.db import utcnow
 from app.errors import Conflict
 from app.models import Appointment, Schedule, Service, User, schedule_services
 from app.scope import Scope
 from app.services.booking import bump_availability
+from app.services.calendar_refresh import touch_appointments
 from app.services.field_errors import FieldConflict, InvalidField
 from app.services.permissions import require_admin
 from app.services.schedule_writes import commit_or_conflict
@@ -85,7 +87,10 @@ def update_service(
     try:
         service = scope.get_service(session, service_id)
         _refuse_taken_name(session, scope, details.name, service.id)
+        renamed = service.name != details.name
         _apply(service, details)
+        if renamed:
+            touch_appointments(session, Appointment.service_id == service.id, now=utcnow())
         # A new duration or an off switch changes what those schedules can offer.
         for schedule_id in _offering(session, scope, service.id):
             bump_availability(session, schedule_id)

@@ -339,3 +339,21 @@ def test_a_feed_of_another_clients_schedule_cannot_be_made(client, clinic, make_
 
     assert response.status_code == 400
     assert "/feeds/" not in response.get_data(as_text=True)
+
+
+def test_renaming_a_service_reaches_subscribed_calendars(client, clinic, make_appointment):
+    booked = make_appointment(schedule=clinic["schedule"], service=clinic["service"])
+    admin = signed_in(client, clinic["admin"])
+    submit(admin, "/staff/calendar-feeds", {"privacy": Privacy.SERVICE_AND_INITIALS.value})
+    path = make_feed(client, clinic["staff"])
+    before = client.get(path)
+
+    service_page = f"/staff/services/{clinic['service'].id}/edit"
+    form = {"name": "Talking therapy", "duration_minutes": "50", "is_active": "y"}
+    assert submit(admin, service_page, form).status_code == 302
+
+    after = client.get(path, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    (event,), _ = events(after.data)
+    assert str(event["SUMMARY"]).startswith("Talking therapy")
+    assert event["SEQUENCE"] > booked.sequence
