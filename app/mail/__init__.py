@@ -1,0 +1,1 @@
+"""Outgoing e-mail: building messages, the SMTP sender, the local mail sink, dispatch."""
