@@ -6,12 +6,14 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from app import access, db, login, rate_limits
+from app import access, crypto, db, log_redaction, login, rate_limits
 from app.config import PROJECT_ROOT, Config, Environment, get_config, load_config
 from app.errors import register_error_handlers
 from app.extensions import csrf
+from app.services import audit
 from app.web import mfa_gate, password_gate, register_blueprints, session_guard
 from app.web.slot_cache import init_slot_cache
+from app.web.staff.record_locks import register_refusal_page
 
 __all__ = ["create_app", "get_config"]
 
@@ -38,6 +40,7 @@ def create_app(config: Config | None = None) -> Flask:
         instance_path=str(config.instance_path),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
+    log_redaction.install(app)  # first: nothing logged while wiring may carry private data
     app.config.update(
         SAFESLOT=config,
         SECRET_KEY=config.secret_key,
@@ -55,6 +58,8 @@ def create_app(config: Config | None = None) -> Flask:
     )
 
     db.init_app(app, config.database_url)
+    crypto.init_app(app, config)
+    audit.init_app(app)
     login.init_app(app)
     session_guard.init_app(app)
     password_gate.init_app(app)
@@ -62,6 +67,7 @@ def create_app(config: Config | None = None) -> Flask:
     csrf.init_app(app)
     access.init_app(app)
     register_error_handlers(app)
+    register_refusal_page(app)
     init_slot_cache(app)
     register_blueprints(app)
     rate_limits.init_app(app)

@@ -22,8 +22,24 @@ log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., object])
 
 ACCESS_ATTRIBUTE = "safeslot_access"
+PLATFORM_WRITE_ATTRIBUTE = "safeslot_platform_write"
 #: Endpoints served by Flask itself rather than by a view of ours.
 EXEMPT_ENDPOINTS = frozenset({"static"})
+#: Methods that only read.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Where a platform user's POST touches only their own account or session, never a
+#: client's data (signing out, staying signed in, their own password and second factor).
+PLATFORM_OWN_ACCOUNT_ENDPOINTS = frozenset(
+    {
+        "accounts.signout",
+        "accounts.keepalive",
+        "password.change",
+        "two_factor.enrol",
+        "two_factor.enrol_confirm",
+        "two_factor.recovery_codes",
+        "two_factor.turn_off",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +76,30 @@ def login_required_role(*roles: Role) -> Callable[[F], F]:
     return decorate
 
 
+def platform_write(view: F) -> F:
+    """Declare a view whose POST a platform user may send (it changes no client's data)."""
+    setattr(view, PLATFORM_WRITE_ATTRIBUTE, True)
+    return view
+
+
+def refuses_platform_write(user: object, endpoint: str, view: Callable[..., object]) -> bool:
+    """True if `user` is platform staff and this request would write: support is read-only.
+
+    Every non-reading request of a platform user is refused unless the view declared
+    itself with `platform_write` or only touches the user's own account, so no existing
+    or future client endpoint can be changed through a support grant.
+    """
+    if request.method in SAFE_METHODS or not getattr(user, "is_authenticated", False):
+        return False
+    role = getattr(user, "role", None)
+    if role is None or not role.is_platform:
+        return False
+    allowed = endpoint in PLATFORM_OWN_ACCOUNT_ENDPOINTS or getattr(
+        view, PLATFORM_WRITE_ATTRIBUTE, False
+    )
+    return not allowed
+
+
 def access_rule(view: Callable[..., object]) -> AccessRule | None:
     """The declaration attached to a view function, if any."""
     return getattr(view, ACCESS_ATTRIBUTE, None)
@@ -70,9 +110,12 @@ def enforce_access() -> None:
     endpoint = request.endpoint
     if endpoint is None or endpoint in EXEMPT_ENDPOINTS:
         return  # no route matched (404/405 follow) or Flask's own static files
-    rule = access_rule(current_app.view_functions[endpoint])
+    view = current_app.view_functions[endpoint]
+    rule = access_rule(view)
     if rule is None:
         log.error("endpoint %s has no access declaration; refused", endpoint)
+        abort(403)
+    if refuses_platform_write(current_user, endpoint, view):
         abort(403)
     if rule.allows(current_user):
         return

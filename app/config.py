@@ -6,6 +6,7 @@ import base64
 import binascii
 import contextlib
 import enum
+import fcntl
 import hashlib
 import hmac
 import json
@@ -18,13 +19,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 
+from app.mail.settings import MailSettings, mail_settings_from_env
+
 #: The repository (or installed source tree) root: `templates/`, `migrations/`, `instance/`.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
 
 SECRETS_FILENAME = "secrets.json"
 #: Secrets the embedded (development) deployment generates once into `instance/secrets.json`.
-SECRET_VARIABLES = ("SECRET_KEY", "SAFESLOT_BLIND_INDEX_KEY", "SAFESLOT_MASTER_KEY")
+SECRET_VARIABLES = (
+    "SECRET_KEY",
+    "SAFESLOT_BLIND_INDEX_KEY",
+    "SAFESLOT_MASTER_KEY",
+    "SAFESLOT_AUDIT_KEY",
+    "SAFESLOT_BACKUP_KEY",
+)
+#: Secrets added after the first release: an older `secrets.json` gains them on next start.
+ADDED_SECRET_VARIABLES = ("SAFESLOT_AUDIT_KEY", "SAFESLOT_BACKUP_KEY")
 DEFAULT_BCRYPT_COST = 12
 MIN_BCRYPT_COST, MAX_BCRYPT_COST = 4, 31
 
@@ -54,6 +65,10 @@ class Config:
     blind_index_key: bytes = field(repr=False)
     #: 32-byte key from which field-encryption keys are derived.
     master_key: bytes = field(repr=False)
+    #: Earlier master keys, still able to unwrap data keys until `safeslot keys rotate`.
+    retired_master_keys: tuple[bytes, ...] = field(default=(), repr=False)
+    #: Key of the HMAC chain that makes the audit trail tamper-evident.
+    audit_key: bytes = field(repr=False)
     base_url: str
     bcrypt_cost: int
     #: IANA zone of the deployment: the default for new clients and for log output.
@@ -65,6 +80,20 @@ class Config:
     trusted_proxies: int = 0
     #: Off only in tests that post forms without a token.
     csrf_enabled: bool = True
+    #: 32-byte key of the encrypted backups, separate from the database's keys.
+    backup_key: bytes = field(repr=False)
+    #: Where backup files are written (owner-only permissions).
+    backup_dir: Path
+    #: Hour of the nightly backup (0-23) in the deployment's time zone (`timezone`).
+    backup_hour: int = 2
+    #: When set, a backup every this many minutes instead of nightly (for trying it out).
+    backup_every_minutes: int | None = None
+    #: Retention tiers: the newest backup of each of the last N days, weeks and months.
+    backup_keep_daily: int = 14
+    backup_keep_weekly: int = 8
+    backup_keep_monthly: int = 4
+    #: SMTP server, sender address, and how queued mail is dispatched (app.mail.settings).
+    mail: MailSettings = field(default_factory=MailSettings)
 
     @property
     def is_production(self) -> bool:
@@ -126,6 +155,8 @@ def load_config(
         secret_key=_parse_secret_key(secret_values["SECRET_KEY"]),
         blind_index_key=_parse_key("SAFESLOT_BLIND_INDEX_KEY", secret_values),
         master_key=_parse_key("SAFESLOT_MASTER_KEY", secret_values),
+        retired_master_keys=_parse_retired_keys(env_vars.get("SAFESLOT_RETIRED_MASTER_KEYS")),
+        audit_key=_parse_key("SAFESLOT_AUDIT_KEY", secret_values),
         base_url=(env_vars.get("SAFESLOT_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
         bcrypt_cost=_parse_bcrypt_cost(env_vars.get("SAFESLOT_BCRYPT_COST")),
         timezone=_parse_timezone(env_vars.get("SAFESLOT_TIMEZONE") or "UTC"),
@@ -134,7 +165,47 @@ def load_config(
             "SAFESLOT_RATE_LIMITS", env_vars.get("SAFESLOT_RATE_LIMITS")
         ),
         trusted_proxies=_parse_proxies(env_vars.get("SAFESLOT_TRUSTED_PROXIES")),
+        backup_key=_parse_key("SAFESLOT_BACKUP_KEY", secret_values),
+        backup_dir=Path(env_vars.get("SAFESLOT_BACKUP_DIR") or instance / "backups").resolve(),
+        **_backup_numbers(env_vars),
+        mail=mail_settings_from_env(
+            env_vars,
+            instance_path=instance,
+            base_url=env_vars.get("SAFESLOT_BASE_URL") or "http://127.0.0.1:8000",
+            testing=env is Environment.TEST,
+        ),
     )
+
+
+#: Whole-number backup settings: variable, Config field, default, lowest, highest.
+_BACKUP_NUMBERS = (
+    ("SAFESLOT_BACKUP_HOUR", "backup_hour", 2, 0, 23),
+    ("SAFESLOT_BACKUP_KEEP_DAILY", "backup_keep_daily", 14, 1, 366),
+    ("SAFESLOT_BACKUP_KEEP_WEEKLY", "backup_keep_weekly", 8, 0, 520),
+    ("SAFESLOT_BACKUP_KEEP_MONTHLY", "backup_keep_monthly", 4, 4, 1200),
+)
+
+
+def _backup_numbers(env_vars: Mapping[str, str]) -> dict[str, int | None]:
+    values: dict[str, int | None] = {
+        attribute: _parse_whole(name, env_vars.get(name), default, lowest, highest)
+        for name, attribute, default, lowest, highest in _BACKUP_NUMBERS
+    }
+    every = env_vars.get("SAFESLOT_BACKUP_EVERY_MINUTES")
+    values["backup_every_minutes"] = (
+        _parse_whole("SAFESLOT_BACKUP_EVERY_MINUTES", every, 0, 1, 10080) if every else None
+    )
+    return values
+
+
+def _parse_whole(name: str, value: str | None, default: int, lowest: int, highest: int) -> int:
+    if not value:
+        return default
+    if not value.strip().isdigit() or not lowest <= int(value) <= highest:
+        raise ConfigError(
+            f"{name} must be a whole number from {lowest} to {highest}, not {value!r}"
+        )
+    return int(value)
 
 
 def _ratelimit_storage(env_vars: Mapping[str, str], redis_url: str | None, production: bool) -> str:
@@ -181,6 +252,8 @@ def generate_secrets() -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(48),
         "SAFESLOT_BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "SAFESLOT_MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "SAFESLOT_AUDIT_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "SAFESLOT_BACKUP_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
 
 
@@ -201,9 +274,29 @@ def load_or_create_dev_secrets(instance_path: Path) -> dict[str, str]:
         finally:
             tmp.unlink()
     stored = json.loads(path.read_text())
+    if any(not stored.get(name) for name in ADDED_SECRET_VARIABLES):
+        stored = _add_new_secrets(instance_path, path)
     missing = [name for name in SECRET_VARIABLES if not stored.get(name)]
     if missing:
         raise ConfigError(f"{path} lacks {', '.join(missing)}; delete it to generate new secrets")
+    return stored
+
+
+def _add_new_secrets(instance_path: Path, path: Path) -> dict[str, str]:
+    """Give an older `secrets.json` the secrets added since, keeping every existing value."""
+    # Under an exclusive lock, re-read and replace the whole file: concurrent starts all
+    # end up with one generated value, and a reader never sees a half-written file.
+    with open(instance_path / f".{SECRETS_FILENAME}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stored = json.loads(path.read_text())
+        fresh = generate_secrets()
+        for name in ADDED_SECRET_VARIABLES:
+            stored[name] = stored.get(name) or fresh[name]
+        tmp = instance_path / f".{SECRETS_FILENAME}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(stored, handle, indent=2)
+        os.replace(tmp, path)
     return stored
 
 
@@ -233,6 +326,13 @@ def _parse_key(name: str, values: Mapping[str, str]) -> bytes:
     if len(key) != 32:
         raise ConfigError(f"{name} must decode to exactly 32 bytes, not {len(key)}")
     return key
+
+
+def _parse_retired_keys(value: str | None) -> tuple[bytes, ...]:
+    """Comma-separated base64 keys, each 32 bytes (empty: none)."""
+    parts = [part.strip() for part in (value or "").split(",") if part.strip()]
+    name = "SAFESLOT_RETIRED_MASTER_KEYS"
+    return tuple(_parse_key(name, {name: part}) for part in parts)
 
 
 def _parse_bcrypt_cost(value: str | None) -> int:

@@ -59,6 +59,16 @@ def register_error_handlers(app: Flask) -> None:
     def _access_denied(_error: AccessDenied) -> tuple[str, int]:
         return render_error(403)
 
+    # Refusals no page of a blueprint handled: the generic page, never the message (it
+    # may have been written with what was sent).
+    @app.errorhandler(InvalidInput)
+    def _invalid_input(_error: InvalidInput) -> tuple[str, int]:
+        return render_error(400)
+
+    @app.errorhandler(Conflict)
+    def _conflict(_error: Conflict) -> tuple[str, int]:
+        return render_error(409)
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> tuple[str, int]:
         return render_error(error.code or 500)

@@ -3,7 +3,8 @@
 Sign-in is limited per IP address and per account (so neither many accounts
 from one address nor one account from many addresses can be hammered; the
 lockout then handles what gets through), registration per IP address,
-booking per signed-in person. The account key is the e-mail's blind index,
+password-reset requests per IP address and per submitted address (each sends
+an e-mail), booking per signed-in person. The account key is the e-mail's blind index,
 so no address is ever written into the limit storage (Redis in production).
 Only the requests that act (POST) count; reading a form never does. Calendar
 feeds are the exception: a feed is only ever read, so its reads count, per token hash.
@@ -58,6 +59,13 @@ LIMITS: dict[str, list[tuple[str, Callable[[], str]]]] = {
         ("10 per 15 minutes", by_account),
     ],
     "accounts.register": [("10 per hour", by_address)],
+    # Each request sends an e-mail: bound the mail one address can cause, and one inbox gets.
+    "password_reset.forgot": [
+        ("5 per minute;20 per hour", by_address),
+        ("5 per hour", by_account),
+    ],
+    # A link's token is unguessable; this bounds the bcrypt work one address can cause.
+    "password_reset.choose": [("10 per 15 minutes", by_address)],
     # The lockout counts wrong codes per account; this bounds one address across many.
     "two_factor.signin_code": [("10 per minute;100 per hour", by_address)],
     # Re-entered passwords are not failed sign-ins (app.services.two_factor): bound them here.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
@@ -23,8 +26,42 @@ def alembic_config(connection: Connection | None = None) -> AlembicConfig:
 
 def upgrade_database(engine: Engine, revision: str = "head") -> None:
     """Apply the migrations up to `revision` in one transaction."""
-    with engine.begin() as connection:
+    with (
+        engine.connect() as connection,
+        _sqlite_table_rebuilds_allowed(connection),
+        connection.begin(),
+    ):
         command.upgrade(alembic_config(connection), revision)
+        _refuse_broken_references(connection)
+
+
+@contextmanager
+def _sqlite_table_rebuilds_allowed(connection: Connection) -> Iterator[None]:
+    """On SQLite, switch foreign-key enforcement off for the length of the migration.
+
+    SQLite alters a table by copying it into a new one and dropping the old: with
+    enforcement on, dropping a table other rows refer to fails, so upgrading a database
+    that holds data would. The switch only works outside a transaction, so it is set on
+    the driver's connection before BEGIN; the references are checked before the commit.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")
+
+
+def _refuse_broken_references(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise RuntimeError(f"the migration left rows without their parent in: {', '.join(tables)}")
 
 
 def current_revision(engine: Engine) -> str | None:

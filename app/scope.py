@@ -13,27 +13,43 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, exists, select, true
 from sqlalchemy.orm import Session
 
 from app.errors import AccessDenied, NotFound
 from app.models import (
     Appointment,
     AppointmentStatus,
+    ErasureRequest,
     Role,
     Schedule,
     Service,
     User,
 )
-from app.models.schedule import MAX_BUFFER_MINUTES
+from app.models.record_lock import RecordLock, record_lock_members
+from app.models.schedule import MAX_BUFFER_MINUTES, schedule_staff
 from app.models.service import MAX_DURATION_MINUTES
 
-__all__ = ["BusyInterval", "NotFound", "Scope", "busy_intervals"]
+__all__ = ["BusyInterval", "NotFound", "RecordLocked", "Scope", "busy_intervals"]
 
 T = TypeVar("T")
 
 #: (start_at, end_at, buffer_before_minutes, buffer_after_minutes) of one appointment.
 BusyInterval = tuple[datetime, datetime, int, int]
+
+
+class RecordLocked(AccessDenied):
+    """The customer's record is locked and the viewer is not among those named (403).
+
+    Carries IDs only, so the refusal can be audited without naming anyone.
+    """
+
+    def __init__(self, client_id: uuid.UUID, customer_id: uuid.UUID, object_type: str, object_id):
+        super().__init__("this record is locked")
+        self.client_id = client_id
+        self.customer_id = customer_id
+        self.object_type = object_type
+        self.object_id = object_id
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,12 @@ class Scope:
     client_id: uuid.UUID
     #: Set when the actor is a customer: appointments and customers narrow to this user.
     customer_id: uuid.UUID | None = None
+    #: Who is looking (staff, admin, support): record locks apply to them. None is the
+    #: system itself (booking pages, reminders), to which no lock applies.
+    viewer_id: uuid.UUID | None = None
+    #: Set for a staff member limited to the schedules they work on: schedules and
+    #: appointments narrow to those (customers stay visible, so they can be booked).
+    limited_to_staff_id: uuid.UUID | None = None
 
     @classmethod
     def for_user(cls, user: User) -> Scope:
@@ -51,7 +73,12 @@ class Scope:
             raise AccessDenied("platform users reach client data only through a support grant")
         if user.role is Role.CUSTOMER:
             return cls(client_id=user.client_id, customer_id=user.id)
-        return cls(client_id=user.client_id)
+        limited = user.role is Role.STAFF and user.sees_own_schedules_only
+        return cls(
+            client_id=user.client_id,
+            viewer_id=user.id,
+            limited_to_staff_id=user.id if limited else None,
+        )
 
     @property
     def is_customer(self) -> bool:
@@ -65,11 +92,21 @@ class Scope:
         stmt = select(Appointment).where(Appointment.client_id == self.client_id)
         if self.customer_id is not None:
             stmt = stmt.where(Appointment.customer_id == self.customer_id)
+        if self.limited_to_staff_id is not None:
+            stmt = stmt.where(Appointment.schedule_id.in_(self._own_schedule_ids()))
         return stmt
 
     def schedules(self) -> Select[tuple[Schedule]]:
         """Schedules of the client (active or not; callers filter for booking)."""
-        return select(Schedule).where(Schedule.client_id == self.client_id)
+        stmt = select(Schedule).where(Schedule.client_id == self.client_id)
+        if self.limited_to_staff_id is not None:
+            stmt = stmt.where(Schedule.id.in_(self._own_schedule_ids()))
+        return stmt
+
+    def _own_schedule_ids(self) -> Select[tuple[uuid.UUID]]:
+        return select(schedule_staff.c.schedule_id).where(
+            schedule_staff.c.user_id == self.limited_to_staff_id
+        )
 
     def services(self) -> Select[tuple[Service]]:
         """Services of the client."""
@@ -90,11 +127,71 @@ class Scope:
             stmt = stmt.where(User.id == self.customer_id)
         return stmt
 
+    def erasure_requests(self) -> Select[tuple[ErasureRequest]]:
+        """Erasure requests filed with the client; a customer's own only."""
+        stmt = select(ErasureRequest).where(ErasureRequest.client_id == self.client_id)
+        if self.customer_id is not None:
+            stmt = stmt.where(ErasureRequest.customer_id == self.customer_id)
+        return stmt
+
+    def deliveries(self, model: type[T]) -> Select[tuple[T]]:
+        """Outgoing messages or reminders (`model`) of the client; none for a customer."""
+        if self.customer_id is not None:
+            raise NotFound
+        return select(model).where(model.client_id == self.client_id)  # type: ignore[attr-defined]
+
+    # -- record locks -------------------------------------------------------------------
+
+    @property
+    def _locks_apply(self) -> bool:
+        # A customer's own records are always open to them; every record to the system.
+        return self.customer_id is None and self.viewer_id is not None
+
+    def _locked_against_viewer(self) -> ColumnElement[bool]:
+        """SQL over `RecordLock`: the lock does not name the viewer."""
+        return ~exists().where(
+            record_lock_members.c.lock_id == RecordLock.id,
+            record_lock_members.c.user_id == self.viewer_id,
+        )
+
+    def record_open(self, customer_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+        """SQL: the record of the customer in `customer_id` is not locked against the viewer."""
+        if not self._locks_apply:
+            return true()
+        return ~exists().where(RecordLock.customer_id == customer_id, self._locked_against_viewer())
+
+    def locked_customer_ids(self, session: Session) -> frozenset[uuid.UUID]:
+        """IDs of the client's customers whose records are locked against the viewer."""
+        if not self._locks_apply:
+            return frozenset()
+        stmt = select(RecordLock.customer_id).where(
+            RecordLock.client_id == self.client_id, self._locked_against_viewer()
+        )
+        return frozenset(session.scalars(stmt))
+
+    def check_open(
+        self,
+        session: Session,
+        customer_id: uuid.UUID,
+        object_type: str = "customer",
+        object_id: uuid.UUID | None = None,
+    ) -> None:
+        """Raise `RecordLocked` if the customer's record is locked against the viewer."""
+        if not self._locks_apply:
+            return
+        stmt = select(RecordLock.id).where(
+            RecordLock.customer_id == customer_id, self._locked_against_viewer()
+        )
+        if session.scalar(stmt) is not None:
+            raise RecordLocked(self.client_id, customer_id, object_type, object_id or customer_id)
+
     # -- single records (NotFound outside the scope) -------------------------------------
 
     def get_appointment(self, session: Session, appointment_id: uuid.UUID) -> Appointment:
-        """The appointment with this ID inside the scope, else `NotFound`."""
-        return _one(session, self.appointments().where(Appointment.id == appointment_id))
+        """The appointment with this ID inside the scope, else `NotFound` (or `RecordLocked`)."""
+        appointment = _one(session, self.appointments().where(Appointment.id == appointment_id))
+        self.check_open(session, appointment.customer_id, "appointment", appointment.id)
+        return appointment
 
     def get_schedule(self, session: Session, schedule_id: uuid.UUID) -> Schedule:
         """The schedule with this ID inside the scope, else `NotFound`."""
@@ -109,8 +206,14 @@ class Scope:
         return _one(session, self.services().where(Service.id == service_id))
 
     def get_customer(self, session: Session, user_id: uuid.UUID) -> User:
-        """The customer with this ID inside the scope, else `NotFound`."""
-        return _one(session, self.customers().where(User.id == user_id))
+        """The customer with this ID inside the scope, else `NotFound` (or `RecordLocked`)."""
+        customer = _one(session, self.customers().where(User.id == user_id))
+        self.check_open(session, customer.id, "customer", customer.id)
+        return customer
+
+    def get_erasure_request(self, session: Session, request_id: uuid.UUID) -> ErasureRequest:
+        """The erasure request with this ID inside the scope, else `NotFound`."""
+        return _one(session, self.erasure_requests().where(ErasureRequest.id == request_id))
 
 
 def _one(session: Session, stmt: Select[tuple[T]]) -> T:

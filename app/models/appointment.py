@@ -10,11 +10,10 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Index,
-    String,
-    Text,
 )
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
+from app.crypto.types import EncryptedText
 from app.db import Base, utcnow
 from app.models.base import CreatedAt, UUIDPrimaryKey, enum_type
 from app.models.schedule import MAX_BUFFER_MINUTES, Schedule
@@ -61,11 +60,14 @@ class Appointment(UUIDPrimaryKey, CreatedAt, Base):
     buffer_before_minutes: Mapped[int] = mapped_column(default=0)
     buffer_after_minutes: Mapped[int] = mapped_column(default=0)
     status: Mapped[AppointmentStatus] = mapped_column(enum_type(AppointmentStatus, "status"))
-    #: Private free text from the customer; to be stored encrypted.
-    notes: Mapped[str | None] = mapped_column(Text)
-    #: Private; to be stored encrypted.
-    contact_phone: Mapped[str | None] = mapped_column(String(50))
-    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    #: Private free text from the customer; encrypted at rest (app.crypto).
+    notes: Mapped[str | None] = mapped_column(EncryptedText())
+    #: Private; encrypted at rest.
+    contact_phone: Mapped[str | None] = mapped_column(
+        EncryptedText(50, sqlite_varchar=True)
+    )
+    #: Free text about the customer's circumstances; encrypted at rest.
+    cancel_reason: Mapped[str | None] = mapped_column(EncryptedText())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     #: iCalendar SEQUENCE: bumped whenever a change must reach subscribed calendars.
     sequence: Mapped[int] = mapped_column(default=0)
@@ -130,4 +132,5 @@ class AppointmentStatusChange(UUIDPrimaryKey, Base):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: The user who made the change; NULL when the system did (e.g. housekeeping).
     changed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
-    reason: Mapped[str | None] = mapped_column(Text)
+    #: Often the cancel reason again: encrypted at rest with the appointment's client key.
+    reason: Mapped[str | None] = mapped_column(EncryptedText())

@@ -10,6 +10,10 @@ from app.models.base import CreatedAt, UUIDPrimaryKey, enum_type
 from scheduling.ical import Privacy
 
 DEFAULT_CUTOFF_MINUTES = 24 * 60
+#: Retention bounds in days (see app.services.retention); appointments default to "keep".
+APPOINTMENT_RETENTION_DAYS = (30, 3650)
+LOGIN_LOG_RETENTION_DAYS = (30, 3650)
+DEFAULT_LOGIN_LOG_RETENTION_DAYS = 365
 
 
 class Client(UUIDPrimaryKey, CreatedAt, Base):
@@ -19,6 +23,16 @@ class Client(UUIDPrimaryKey, CreatedAt, Base):
     __table_args__ = (
         CheckConstraint("cancel_cutoff_minutes >= 0", name="cancel_cutoff_not_negative"),
         CheckConstraint("reschedule_cutoff_minutes >= 0", name="reschedule_cutoff_not_negative"),
+        CheckConstraint(
+            "appointment_retention_days IS NULL OR appointment_retention_days"
+            f" BETWEEN {APPOINTMENT_RETENTION_DAYS[0]} AND {APPOINTMENT_RETENTION_DAYS[1]}",
+            name="appointment_retention_in_range",
+        ),
+        CheckConstraint(
+            "login_log_retention_days"
+            f" BETWEEN {LOGIN_LOG_RETENTION_DAYS[0]} AND {LOGIN_LOG_RETENTION_DAYS[1]}",
+            name="login_log_retention_in_range",
+        ),
     )
 
     #: Short name used in URLs and on the command line.
@@ -34,6 +48,11 @@ class Client(UUIDPrimaryKey, CreatedAt, Base):
     feed_privacy: Mapped[Privacy] = mapped_column(
         enum_type(Privacy, "feed_privacy"), default=Privacy.BUSY_ONLY
     )
+    #: Past appointments (and their notes) are deleted this many days after they end;
+    #: NULL keeps them while the customer's account is active.
+    appointment_retention_days: Mapped[int | None]
+    #: Login-log entries are deleted this many days after the attempt.
+    login_log_retention_days: Mapped[int] = mapped_column(default=DEFAULT_LOGIN_LOG_RETENTION_DAYS)
 
     def __repr__(self) -> str:
         return f"<Client {self.id} {self.slug}>"

@@ -6,9 +6,10 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.crypto.types import EncryptedText
 from app.db import Base, utcnow
 from app.models.base import CreatedAt, UUIDPrimaryKey, enum_type
 from app.models.client import Client
@@ -61,12 +62,13 @@ class User(UUIDPrimaryKey, CreatedAt, Base):
     #: NULL for platform roles (support, platform_admin).
     client_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("clients.id"), index=True)
     role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"))
-    #: The address as entered; to be stored encrypted.
-    email: Mapped[str] = mapped_column(Text)
+    #: The address as entered; encrypted at rest (app.crypto), so never compared in SQL.
+    email: Mapped[str] = mapped_column(EncryptedText(320))
     #: Keyed blind index of the normalised address (see app.blind_index): look-ups use this.
     email_lookup: Mapped[str] = mapped_column(String(64))
-    display_name: Mapped[str] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(50))
+    #: Encrypted at rest: sort and search names in Python after a scoped query.
+    display_name: Mapped[str] = mapped_column(EncryptedText(200, sqlite_varchar=True))
+    phone: Mapped[str | None] = mapped_column(EncryptedText(50, sqlite_varchar=True))
     #: bcrypt over a peppered HMAC of the password (see auth.passwords).
     password_hash: Mapped[str] = mapped_column(String(100))
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -76,18 +78,19 @@ class User(UUIDPrimaryKey, CreatedAt, Base):
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: An administrator asked for a new password at the next sign-in.
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: Staff only: sees the schedules they work on (`schedule_staff`), not all of them.
+    sees_own_schedules_only: Mapped[bool] = mapped_column(default=False)
     #: Consecutive failed sign-ins since `first_failure_at` (see auth.lockout).
     failed_attempts: Mapped[int] = mapped_column(default=0)
     first_failure_at: Mapped[datetime | None]
     locked_at: Mapped[datetime | None]
     #: NULL while `locked_at` is set: locked until an administrator unlocks.
     locked_until: Mapped[datetime | None]
-    #: Base32 TOTP secret of the confirmed authenticator app (see auth.totp); to be
-    #: encrypted at rest with the field-encryption work, like every secret column.
-    totp_secret: Mapped[str | None] = mapped_column(Text)
+    #: Base32 TOTP secret of the confirmed authenticator app (see auth.totp); encrypted.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText(200))
     #: A new app's secret between showing its QR code and the first correct code; the
     #: confirmed one above keeps working until then. Encrypted at rest likewise.
-    totp_pending_secret: Mapped[str | None] = mapped_column(Text)
+    totp_pending_secret: Mapped[str | None] = mapped_column(EncryptedText(200))
     #: Set while the second factor is on: sign-in then asks for a code.
     totp_enabled_at: Mapped[datetime | None]
     #: Time step of the last accepted code; codes of this step or earlier are refused.

@@ -18,11 +18,15 @@ from sqlalchemy.orm import Session
 
 from app.models import User
 from app.scope import Scope
-from app.services import sessions
+from app.services import audit, sessions
 from app.services.client_accounts import accounts, failure_state, get_account
 from app.services.permissions import require_admin
 from app.services.unit_of_work import start_write
 from auth.lockout import unlocked
+
+#: What each control changes on the account, for the audit trail (names, never values).
+UNLOCK_FIELDS = ("failed_attempts", "first_failure_at", "locked_at", "locked_until")
+NEW_PASSWORD_FIELDS = ("must_change_password", "session_version")
 
 
 def unlock(session: Session, scope: Scope, user_id: uuid.UUID, *, actor: User) -> User:
@@ -33,6 +37,7 @@ def unlock(session: Session, scope: Scope, user_id: uuid.UUID, *, actor: User) -
         state = unlocked(failure_state(user))
         user.failed_attempts, user.first_failure_at = state.failures, state.first_failure_at
         user.locked_at, user.locked_until = state.locked_at, state.locked_until
+        _audit(session, scope, "user.unlock", user, actor, UNLOCK_FIELDS)
     return user
 
 
@@ -45,6 +50,7 @@ def require_new_password(
         user = get_account(session, scope, user_id, lock=True)
         user.must_change_password = True
         _sign_out(session, user, now)
+        _audit(session, scope, "user.require_new_password", user, actor, NEW_PASSWORD_FIELDS)
     return user
 
 
@@ -62,6 +68,7 @@ def require_new_passwords_for_everyone(
         for user in users:
             user.must_change_password = True
             _sign_out(session, user, now)
+            _audit(session, scope, "user.require_new_password", user, actor, NEW_PASSWORD_FIELDS)
     return len(users)
 
 
@@ -73,12 +80,26 @@ def sign_out_everywhere(
     with _transaction(session):
         user = get_account(session, scope, user_id, lock=True)
         _sign_out(session, user, now)
+        _audit(session, scope, "user.sign_out_everywhere", user, actor, ("session_version",))
     return user
 
 
 def _sign_out(session: Session, user: User, now: datetime) -> None:
     sessions.end_all(session, user.id, now=now)
     user.session_version += 1
+
+
+def _audit(session, scope, action, user, actor, fields: tuple[str, ...]) -> None:
+    audit.record(
+        session,
+        action=action,
+        client_id=scope.client_id,
+        object_type="user",
+        object_id=user.id,
+        fields=fields,
+        actor_id=actor.id,
+        actor_role=actor.role.value,
+    )
 
 
 @contextmanager

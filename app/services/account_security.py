@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from app.crypto.ordering import sorted_by_name
 from app.models import LoginAttempt, LoginOutcome, User
 from app.scope import Scope
 from app.services import login_log
@@ -39,8 +40,10 @@ def locked_accounts(session: Session, scope: Scope, *, now: datetime) -> LockedA
     # The same rule as auth.lockout.FailureState.is_locked, written as SQL.
     in_force = or_(User.locked_until.is_(None), User.locked_until > now)
     stmt = accounts(scope).where(User.locked_at.is_not(None), in_force)
-    users = session.scalars(stmt.order_by(User.locked_at.desc(), User.display_name))
-    return LockedAccounts(list(users), login_log.client_zone(session, scope))
+    # Names are encrypted: by name in Python, then (stable) most recently locked first.
+    users = sorted_by_name(session.scalars(stmt))
+    users.sort(key=lambda user: user.locked_at, reverse=True)
+    return LockedAccounts(users, login_log.client_zone(session, scope))
 
 
 def account_overview(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from app.blind_index import email_lookup
 from app.config import Config
 from app.errors import Conflict, InvalidInput
 from app.models import Client, Role, User
+from app.services import audit
 from app.services.signin import client_policy
 from auth.password_rules import PasswordRules, password_problems
 from auth.passwords import hash_password
@@ -104,6 +106,15 @@ def create_user(
         password_hash=hash_password(password, config.password_pepper, config.bcrypt_cost),
     )
     session.add(user)
+    user.id = uuid.uuid4()  # known before the INSERT, for the audit event
+    audit.record(
+        session,
+        action="user.create",
+        client_id=client_id,
+        object_type="user",
+        object_id=user.id,
+        fields=("role", "email", "display_name", "password_hash") + (("phone",) if phone else ()),
+    )
     _commit_or_conflict(session, "an account with that e-mail address already exists")
     return user
 

@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session, joinedload
 from app.models import Appointment, AppointmentStatus, Client, Schedule
 from app.scope import Scope
 
+#: What a viewer not named on a record lock reads instead of the customer's name.
+LOCKED_LABEL = "Locked record"
+
 #: Upcoming requests listed on the agenda; the count shows how many there are in all.
 PENDING_LISTED = 50
 
@@ -33,6 +36,8 @@ class AgendaItem:
     customer_name: str
     service_name: str
     schedule_name: str
+    #: The customer's record is locked against the viewer: no name, no service.
+    locked: bool = False
 
     @property
     def is_requested(self) -> bool:
@@ -93,9 +98,10 @@ def load_agenda(
     stmt = _filtered(scope.appointments(), schedule_id).where(
         Appointment.start_at >= start, Appointment.start_at < end
     )
+    locked = scope.locked_customer_ids(session)
     by_day: dict[date, list[AgendaItem]] = {first_day + timedelta(days=n): [] for n in range(days)}
     for appointment in with_names(session, stmt.order_by(Appointment.start_at)):
-        item = agenda_item(appointment, zone)
+        item = agenda_item(appointment, zone, locked=appointment.customer_id in locked)
         by_day[item.start.date()].append(item)
     pending = _filtered(scope.appointments(), schedule_id).where(
         Appointment.status == AppointmentStatus.REQUESTED, Appointment.start_at >= now
@@ -110,7 +116,7 @@ def load_agenda(
         days=[AgendaDay(day, items) for day, items in by_day.items()],
         pending_count=session.scalar(select(func.count()).select_from(pending.subquery())) or 0,
         pending=[
-            agenda_item(a, zone)
+            agenda_item(a, zone, locked=a.customer_id in locked)
             for a in with_names(
                 session, pending.order_by(Appointment.start_at).limit(PENDING_LISTED)
             )
@@ -118,16 +124,21 @@ def load_agenda(
     )
 
 
-def agenda_item(appointment: Appointment, zone: ZoneInfo) -> AgendaItem:
-    """`appointment` with its times in `zone` and the names staff recognise."""
+def agenda_item(appointment: Appointment, zone: ZoneInfo, *, locked: bool = False) -> AgendaItem:
+    """`appointment` with its times in `zone` and the names staff recognise.
+
+    `locked`: the customer's record is locked against the viewer, so the line shows
+    only that the time is taken by a locked record.
+    """
     return AgendaItem(
         id=appointment.id,
         start=appointment.start_at.astimezone(zone),
         end=appointment.end_at.astimezone(zone),
         status=appointment.status,
-        customer_name=appointment.customer.display_name,
-        service_name=appointment.service.name,
+        customer_name=LOCKED_LABEL if locked else appointment.customer.display_name,
+        service_name="" if locked else appointment.service.name,
         schedule_name=appointment.schedule.name,
+        locked=locked,
     )
 
 

@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.crypto.ordering import name_key
 from app.models import Appointment, AppointmentStatus, AppointmentStatusChange, User
 from app.scope import Scope
-from app.services.agenda import AgendaItem, agenda_item, with_names
+from app.services.agenda import LOCKED_LABEL, AgendaItem, agenda_item, with_names
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class CustomerRow:
     name: str
     email: str
     appointment_count: int
+    #: Locked against the viewer: the name and address are not shown.
+    locked: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,12 +84,11 @@ def _names(session: Session, scope: Scope, ids: set[uuid.UUID]) -> dict[uuid.UUI
     # Only people of this client are named; anyone else (platform support) is "SafeSlot".
     if not ids:
         return {}
-    rows = session.execute(
-        select(User.id, User.display_name).where(
-            User.client_id == scope.client_id, User.id.in_(ids)
-        )
+    # Whole users, not columns: private fields are opened as the entity loads.
+    people = session.scalars(
+        select(User).where(User.client_id == scope.client_id, User.id.in_(ids))
     )
-    return {row.id: row.display_name for row in rows}
+    return {person.id: person.display_name for person in people}
 
 
 def customer_list(session: Session, scope: Scope) -> list[CustomerRow]:
@@ -101,11 +103,15 @@ def customer_list(session: Session, scope: Scope) -> list[CustomerRow]:
         scope.customers()
         .outerjoin(counts, counts.c.customer_id == User.id)
         .add_columns(func.coalesce(counts.c.n, 0))
-        .order_by(User.display_name)
     )
+    locked = scope.locked_customer_ids(session)
+    # Names are encrypted, so the list is ordered here rather than in SQL.
+    rows = sorted(session.execute(stmt), key=lambda row: name_key(row[0]))
     return [
-        CustomerRow(user.id, user.display_name, user.email, count)
-        for user, count in session.execute(stmt)
+        CustomerRow(user.id, LOCKED_LABEL, "", count, locked=True)
+        if user.id in locked
+        else CustomerRow(user.id, user.display_name, user.email, count)
+        for user, count in rows
     ]
 
 

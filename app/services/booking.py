@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 import scheduling
@@ -20,6 +20,7 @@ from app.db_locks import lock_schedule
 from app.errors import InvalidInput, NotFound
 from app.models import Appointment, AppointmentStatus, Schedule, User
 from app.scope import Scope, busy_intervals
+from app.services import audit, notices
 from app.services.engine_values import engine_busy, engine_schedule, engine_service
 from app.services.unit_of_work import start_write
 from scheduling import reasons
@@ -48,6 +49,15 @@ class SlotTaken(scheduling.BookingRefused):
         self.reason = reason
 
 
+class AccountClosed(scheduling.BookingRefused):
+    """The customer's account was deactivated or erased; it books nothing more."""
+
+    code = "account_closed"
+
+    def __init__(self) -> None:
+        super().__init__("This account is closed and cannot book appointments.")
+
+
 @dataclass(frozen=True)
 class BookingRequest:
     """What a booking form asks for: a service, a start, and optionally a schedule."""
@@ -74,6 +84,7 @@ def book(
     # expires loaded objects, and reloading them would cost a query under the lock.
     customer_id = scope.get_customer(session, customer_id).id
     actor_id = actor.id
+    actor_role = actor.role.value
     service = scope.get_service(session, request.service_id)
     if not service.is_active:
         raise scheduling.reasons.ServiceNotOffered()
@@ -81,7 +92,9 @@ def book(
     refusal: scheduling.BookingRefused = scheduling.reasons.ServiceNotOffered()
     for schedule_id in candidates:
         try:
-            return _book_on(session, scope, schedule_id, request, customer_id, actor_id, now)
+            return _book_on(
+                session, scope, schedule_id, request, customer_id, (actor_id, actor_role), now
+            )
         except scheduling.BookingRefused as refused:
             session.rollback()
             refusal = refused
@@ -106,9 +119,11 @@ def _candidate_schedules(session, scope, request, service) -> list[uuid.UUID]:
     return [s.id for s in schedules if service in s.services]
 
 
-def _book_on(session, scope, schedule_id, request, customer_id, actor_id, now) -> Appointment:
+def _book_on(session, scope, schedule_id, request, customer_id, actor, now) -> Appointment:
+    actor_id, actor_role = actor
     start_write(session)
     lock_schedule(session, schedule_id)
+    _require_open_account(session, customer_id)
     schedule = _with_rules(session, scope, schedule_id)
     # Read with the schedule, under the lock: the service as it is now, if still offered.
     service = next((s for s in schedule.services if s.id == request.service_id), None)
@@ -135,8 +150,36 @@ def _book_on(session, scope, schedule_id, request, customer_id, actor_id, now) -
     session.flush()
     appointment.record_creation(at=now, by=actor_id)
     bump_availability(session, schedule.id)
+    audit.record(
+        session,
+        action="appointment.create",
+        client_id=scope.client_id,
+        object_type="appointment",
+        object_id=appointment.id,
+        fields=_created_fields(appointment),
+        actor_id=actor_id,
+        actor_role=actor_role,
+    )
+    notices.appointment_booked(session, appointment, now=now)
     session.commit()
     return appointment
+
+
+def _created_fields(appointment: Appointment) -> list[str]:
+    """Names of the fields the booking set (private ones only when filled in)."""
+    fields = ["schedule_id", "service_id", "customer_id", "start_at", "end_at", "status"]
+    return fields + [name for name in ("notes", "contact_phone") if getattr(appointment, name)]
+
+
+def _require_open_account(session: Session, customer_id: uuid.UUID) -> None:
+    """Refuse unless the customer is still active, holding their row until the commit:
+    an erasure (which locks the row for update) then waits for this booking, or the
+    booking waits for the erasure and is refused."""
+    stmt = select(User.is_active).where(User.id == customer_id)
+    if session.get_bind().dialect.name != "sqlite":  # SQLite's write lock is already held
+        stmt = stmt.with_for_update(read=True, key_share=True)
+    if not session.scalar(stmt):
+        raise AccountClosed()
 
 
 def _with_rules(session: Session, scope: Scope, schedule_id: uuid.UUID) -> Schedule:

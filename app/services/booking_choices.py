@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 import scheduling
+from app.crypto.ordering import sorted_by_name
 from app.models import Schedule, Service, User
 from app.scope import Scope
 from app.services.availability import SlotCache, open_slots
@@ -39,7 +40,10 @@ class DaySlots:
 def booking_choices(session: Session, scope: Scope) -> Choices:
     """Customers by name, and the active services and schedules a booking can use."""
     return Choices(
-        customers=list(session.scalars(scope.customers().order_by(User.display_name))),
+        customers=sorted_by_name(
+            # A locked record is not offered: its name is not the viewer's to read.
+            session.scalars(scope.customers().where(scope.record_open(User.id)))
+        ),
         services=list(
             session.scalars(
                 scope.services().where(Service.is_active.is_(True)).order_by(Service.name)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound
 from app.models import CalendarFeedToken, Client, FeedScope, Schedule, User
 from app.scope import Scope
-from app.services import feed_cache
+from app.services import audit, feed_cache
 from app.services.feed_tokens import new_token, token_hash
 from app.services.field_errors import InvalidField
 from app.services.permissions import require_admin
@@ -93,6 +93,7 @@ def create_feed(
         created_at=now,
     )
     session.add(feed)
+    _record(session, "calendar_feed.create", feed)
     session.commit()
     return NewFeed(feed=feed, token=token)
 
@@ -108,7 +109,9 @@ def rename_feed(session: Session, user: User, feed_id: uuid.UUID, *, name: str) 
 def revoke_feed(session: Session, user: User, feed_id: uuid.UUID, *, now: datetime) -> None:
     """Stop one of the user's feeds at once, and commit."""
     start_write(session)
-    _revoke(_own(session, user, feed_id), now)
+    feed = _own(session, user, feed_id)
+    _revoke(feed, now)
+    _record(session, "calendar_feed.revoke", feed)
     session.commit()
 
 
@@ -129,6 +132,7 @@ def regenerate_feed(session: Session, user: User, feed_id: uuid.UUID, *, now: da
         created_at=now,
     )
     session.add(feed)
+    _record(session, "calendar_feed.regenerate", feed)
     session.commit()
     return NewFeed(feed=feed, token=token)
 
@@ -148,6 +152,7 @@ def admin_revoke_feed(
         raise NotFound
     if feed.revoked_at is None:
         _revoke(feed, now)
+        _record(session, "calendar_feed.revoke", feed)
     session.commit()
 
 
@@ -162,8 +167,30 @@ def set_feed_privacy(session: Session, scope: Scope, *, actor: User, privacy: st
     client = session.get(Client, scope.client_id)
     if client is None:
         raise NotFound
-    client.feed_privacy = level
+    if client.feed_privacy != level:
+        client.feed_privacy = level
+        # What third-party calendar services get to read: the choice is on record.
+        audit.record(
+            session,
+            action="settings.change",
+            client_id=client.id,
+            object_type="client",
+            object_id=client.id,
+            fields=("feed_privacy",),
+        )
     session.commit()
+
+
+def _record(session: Session, action: str, feed: CalendarFeedToken) -> None:
+    if feed.id is None:
+        session.flush()
+    audit.record(
+        session,
+        action=action,
+        client_id=feed.client_id,
+        object_type="calendar_feed",
+        object_id=feed.id,
+    )
 
 
 def _own(session: Session, user: User, feed_id: uuid.UUID) -> CalendarFeedToken:

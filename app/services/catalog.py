@@ -12,11 +12,12 @@ from app.db import utcnow
 from app.errors import Conflict
 from app.models import Appointment, Schedule, Service, User, schedule_services
 from app.scope import Scope
+from app.services import audit
 from app.services.booking import bump_availability
 from app.services.calendar_refresh import touch_appointments
 from app.services.field_errors import FieldConflict, InvalidField
 from app.services.permissions import require_admin
-from app.services.schedule_writes import commit_or_conflict
+from app.services.schedule_writes import audit_setting, commit_or_conflict
 from app.services.unit_of_work import start_write
 
 MAX_NAME = 200
@@ -67,9 +68,10 @@ def create_service(
     start_write(session)
     try:
         _refuse_taken_name(session, scope, details.name, None)
-        service = Service(client_id=scope.client_id)
+        service = Service(client_id=scope.client_id, id=uuid.uuid4())
         _apply(service, details)
         session.add(service)
+        audit_setting(session, scope, "settings.create", service, actor)
         commit_or_conflict(session)
     except BaseException:
         session.rollback()
@@ -89,11 +91,13 @@ def update_service(
         _refuse_taken_name(session, scope, details.name, service.id)
         renamed = service.name != details.name
         _apply(service, details)
+        changed = audit.changed_fields(service)  # before the reads below flush them
         if renamed:
             touch_appointments(session, Appointment.service_id == service.id, now=utcnow())
         # A new duration or an off switch changes what those schedules can offer.
         for schedule_id in _offering(session, scope, service.id):
             bump_availability(session, schedule_id)
+        audit_setting(session, scope, "settings.change", service, actor, changed)
         commit_or_conflict(session)
     except BaseException:
         session.rollback()
@@ -119,6 +123,7 @@ def delete_service(session: Session, scope: Scope, service_id: uuid.UUID, *, act
             )
         for schedule_id in _offering(session, scope, service.id):
             bump_availability(session, schedule_id)
+        audit_setting(session, scope, "settings.delete", service, actor)
         session.delete(service)
         commit_or_conflict(session)
     except BaseException:

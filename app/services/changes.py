@@ -18,6 +18,7 @@ from app.db_locks import lock_schedule
 from app.errors import InvalidInput
 from app.models import Appointment, AppointmentStatus, Client, Role, User
 from app.scope import Scope
+from app.services import audit, notices
 from app.services.booking import bump_availability, check_on_schedule
 from app.services.engine_values import change_policy
 from app.services.unit_of_work import start_write
@@ -46,7 +47,14 @@ def cancel(
     scheduling.check_can_cancel(appointment.start_at, now=now, policy=policy, by_staff=bound)
     appointment.cancel_reason = reason or None
     return _commit_change(
-        session, appointment, AppointmentStatus.CANCELLED, now, actor, reason or None
+        session,
+        appointment,
+        AppointmentStatus.CANCELLED,
+        now,
+        actor,
+        reason or None,
+        action="appointment.cancel",
+        fields=("status", "cancel_reason") if reason else ("status",),
     )
 
 
@@ -79,7 +87,10 @@ def reschedule(
         status = AppointmentStatus.REQUESTED  # a customer's new time needs approval again
         _check_transition(appointment, status, now)
     moved = f"moved from {moved_from:%Y-%m-%d %H:%M} UTC"
-    return _commit_change(session, appointment, status, now, actor, moved)
+    changed = ("start_at", "end_at") + (("status",) if status is not appointment.status else ())
+    return _commit_change(
+        session, appointment, status, now, actor, moved, action="appointment.change", fields=changed
+    )
 
 
 def approve(
@@ -101,7 +112,15 @@ def approve(
         exclude=appointment.id,
         waive_notice=True,
     )
-    return _commit_change(session, appointment, AppointmentStatus.CONFIRMED, now, actor)
+    return _commit_change(
+        session,
+        appointment,
+        AppointmentStatus.CONFIRMED,
+        now,
+        actor,
+        action="appointment.approve",
+        fields=("status",),
+    )
 
 
 def decline(
@@ -119,7 +138,16 @@ def decline(
     if appointment.status is not AppointmentStatus.REQUESTED:
         raise scheduling.reasons.InvalidTransition(appointment.status.label, "declined")
     appointment.cancel_reason = reason
-    return _commit_change(session, appointment, AppointmentStatus.CANCELLED, now, actor, reason)
+    return _commit_change(
+        session,
+        appointment,
+        AppointmentStatus.CANCELLED,
+        now,
+        actor,
+        reason,
+        action="appointment.decline",
+        fields=("status", "cancel_reason"),
+    )
 
 
 def mark_outcome(
@@ -137,6 +165,7 @@ def mark_outcome(
     appointment = _locked(session, scope, appointment_id)
     _check_transition(appointment, outcome, now)
     appointment.change_status(outcome, at=now, by=actor.id)
+    _audit(session, appointment, actor, "appointment.outcome", ("status",))
     session.commit()
     return appointment
 
@@ -148,13 +177,33 @@ def _commit_change(
     now: datetime,
     actor: User,
     reason: str | None = None,
+    *,
+    action: str,
+    fields: tuple[str, ...],
 ) -> Appointment:
     """Record the change, tell subscribed calendars (SEQUENCE) and cached availability, commit."""
     appointment.change_status(status, at=now, by=actor.id, reason=reason)
     appointment.sequence += 1
     bump_availability(session, appointment.schedule_id)
+    _audit(session, appointment, actor, action, fields)
+    notices.appointment_changed(session, appointment, action=action, now=now)
     session.commit()
     return appointment
+
+
+def _audit(
+    session: Session, appointment: Appointment, actor: User, action: str, fields: tuple[str, ...]
+) -> None:
+    audit.record(
+        session,
+        action=action,
+        client_id=appointment.client_id,
+        object_type="appointment",
+        object_id=appointment.id,
+        fields=fields,
+        actor_id=actor.id,
+        actor_role=actor.role.value,
+    )
 
 
 def _locked(session: Session, scope: Scope, appointment_id: uuid.UUID) -> Appointment:

@@ -13,7 +13,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
-from app.models import User
+from app.models import Role, User
 from app.scope import Scope
 from auth.lockout import FailureState
 
@@ -34,6 +34,8 @@ def get_account(session: Session, scope: Scope, user_id: uuid.UUID, *, lock: boo
     user = session.scalars(stmt).one_or_none()
     if user is None:
         raise NotFound
+    if user.role is Role.CUSTOMER:  # a locked record's account is the named people's too
+        scope.check_open(session, user.id)
     return user
 
 

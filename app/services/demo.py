@@ -24,6 +24,7 @@ from app.models import (
     User,
     WeeklyHours,
 )
+from app.services import reminders
 from auth.passwords import hash_password
 
 DEMO_SLUG = "riverside"
@@ -111,6 +112,7 @@ def load_demo(session: Session, config: Config, *, now: datetime) -> DemoResult:
 
     customers = [u for u in people.values() if u.role is Role.CUSTOMER]
     _add_week_of_appointments(session, client, one_to_one, group, customers, now=now)
+    _add_reminder_demo(session, client, group, people["sam.taylor@example.org"], now=now)
     session.commit()
     return DemoResult(created=True, client_slug=DEMO_SLUG, sign_ins=tuple(sign_ins))
 
@@ -189,6 +191,21 @@ def _add_week_of_appointments(
                 AppointmentStatus.CONFIRMED,
                 now,
             )
+
+
+def _add_reminder_demo(
+    session: Session, client: Client, group: Schedule, customer: User, *, now: datetime
+) -> None:
+    """A workshop seat for the demo customer a little over two hours ahead, so that its
+    two-hour reminder reaches the mail sink (instance/mail/) a few minutes after the first
+    start; then every demo appointment gets its reminders planned."""
+    (workshop,) = group.services
+    start = (now + timedelta(hours=2, minutes=3)).replace(second=0, microsecond=0)
+    _book(session, client, group, workshop, customer, start, AppointmentStatus.CONFIRMED, now)
+    session.flush()
+    booked = session.scalars(select(Appointment).where(Appointment.client_id == client.id))
+    for appointment in booked.all():
+        reminders.refresh(session, appointment, now=now)
 
 
 def _at(day: date, at: time, zone: ZoneInfo) -> datetime:

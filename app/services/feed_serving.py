@@ -30,6 +30,7 @@ from app.models import (
 )
 from app.scope import Scope
 from app.services import feed_cache
+from app.services.agenda import LOCKED_LABEL
 from app.services.feed_tokens import token_hash
 from scheduling.ical import EventValues, Privacy, event_uid, feed_summary, render_calendar
 
@@ -130,7 +131,7 @@ def client_marker(session: Session, feed: Feed, cutoff: datetime) -> str:
         )
     ).one()
     parts = (RENDER_VERSION, feed.privacy, feed.title, cutoff, count, last_change)
-    return "|".join(str(part) for part in parts)
+    return "|".join(str(part) for part in (*parts, _locks_key(session, feed)))
 
 
 def fingerprint(session: Session, feed: Feed, cutoff: datetime) -> str:
@@ -141,7 +142,7 @@ def fingerprint(session: Session, feed: Feed, cutoff: datetime) -> str:
         )
     ).one()
     parts = (RENDER_VERSION, feed.kind, feed.schedule_id, feed.privacy, feed.title, cutoff)
-    text = "|".join(str(part) for part in (*parts, count, last_change))
+    text = "|".join(str(part) for part in (*parts, count, last_change, _locks_key(session, feed)))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -157,18 +158,30 @@ def render_feed(session: Session, feed: Feed, cutoff: datetime) -> bytes:
             Appointment.sequence,
             Appointment.status,
             Service.name,
-            User.display_name,
+            # The customer as an entity: its encrypted name is opened as it loads.
+            User,
         )
         .join(Service, Service.id == Appointment.service_id)
         .join(User, User.id == Appointment.customer_id)
         .order_by(Appointment.start_at, Appointment.id)
     )
-    events = [_event(feed, row) for row in session.execute(stmt)]
+    locked = feed.scope.locked_customer_ids(session)
+    events = [_event(feed, row, locked) for row in session.execute(stmt)]
     return render_calendar(events, name=feed.title, refresh_minutes=REFRESH_MINUTES)
 
 
-def _event(feed: Feed, row: tuple) -> EventValues:
+def _locks_key(session: Session, feed: Feed) -> str:
+    # Record locks against the feed's owner change what it may show without touching
+    # any appointment, so they are part of the cache keys.
+    return ",".join(sorted(str(i) for i in feed.scope.locked_customer_ids(session)))
+
+
+def _event(feed: Feed, row: tuple, locked: frozenset[uuid.UUID]) -> EventValues:
     appointment_id, start, end, updated, sequence, status, service_name, customer = row
+    # A customer's own feed never needs their name; initials would be noise.
+    name = "" if feed.scope.is_customer else customer.display_name
+    if customer.id in locked:  # the owner is not named on the record's lock
+        service_name, name = LOCKED_LABEL, ""
     return EventValues(
         uid=event_uid(appointment_id),
         start=start,
@@ -181,8 +194,7 @@ def _event(feed: Feed, row: tuple) -> EventValues:
         summary=feed_summary(
             feed.privacy,
             service_name=service_name,
-            # A customer's own feed never needs their name; initials would be noise.
-            customer_name="" if feed.scope.is_customer else customer,
+            customer_name=name,
         ),
     )
 

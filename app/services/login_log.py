@@ -115,7 +115,7 @@ def client_zone(session: Session, scope: Scope) -> ZoneInfo:
 def _statement(scope: Scope) -> Select:
     named = and_(User.id == LoginAttempt.user_id, User.client_id == scope.client_id)
     return (
-        select(LoginAttempt, User.display_name, User.email)
+        select(LoginAttempt, User)
         .outerjoin(User, named)
         .where(LoginAttempt.client_id == scope.client_id)
         .order_by(LoginAttempt.attempted_at.desc(), LoginAttempt.id.desc())
@@ -155,13 +155,14 @@ def _start_of(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
-def _entry(attempt: LoginAttempt, name: str | None, email: str | None) -> LogEntry:
+def _entry(attempt: LoginAttempt, user: User | None) -> LogEntry:
+    # The account as an entity, not its columns: private fields are opened on load.
     return LogEntry(
         at=attempt.attempted_at,
         outcome=attempt.outcome,
         user_id=attempt.user_id,
-        account_name=name,
-        account_email=email,
+        account_name=user.display_name if user else None,
+        account_email=user.email if user else None,
         ip_address=attempt.ip_address,
         user_agent=attempt.user_agent,
     )

@@ -44,7 +44,7 @@ def set_weekly_hours(
             f"day_{weekday}", WEEKDAYS[weekday], hours.get(weekday, ())
         )
     ]
-    with schedule_write(session, scope, schedule_id) as schedule:
+    with schedule_write(session, scope, schedule_id, actor=actor) as schedule:
         schedule.weekly_hours = rows
     return schedule
 
@@ -62,7 +62,7 @@ def set_date_override(
     require_admin(actor, scope)
     label = f"{day:%A} {day.day} {day:%B %Y}"
     checked = checked_intervals("hours", label, intervals)
-    with schedule_write(session, scope, schedule_id) as schedule:
+    with schedule_write(session, scope, schedule_id, actor=actor) as schedule:
         kept = [row for row in schedule.date_overrides if row.date != day]
         if checked:
             added = [DateOverride(date=day, start_time=s, end_time=e) for s, e in checked]
@@ -77,7 +77,7 @@ def remove_date_override(
 ) -> Schedule:
     """Let `day` follow the weekly hours again; `NotFound` if it had no override."""
     require_admin(actor, scope)
-    with schedule_write(session, scope, schedule_id) as schedule:
+    with schedule_write(session, scope, schedule_id, actor=actor) as schedule:
         kept = [row for row in schedule.date_overrides if row.date != day]
         if len(kept) == len(schedule.date_overrides):
             raise NotFound
@@ -102,7 +102,7 @@ def add_closure(
     if last - first >= MAX_CLOSURE:
         raise InvalidField("last_date", "A closure can last at most a year; check the dates.")
     reason = checked_reason("reason", reason)
-    with schedule_write(session, scope, schedule_id) as schedule:
+    with schedule_write(session, scope, schedule_id, actor=actor) as schedule:
         schedule.closures.append(Closure(first_date=first, last_date=last, reason=reason))
     return schedule
 
@@ -112,7 +112,7 @@ def remove_closure(
 ) -> Schedule:
     """Delete one closure of this schedule; `NotFound` if it is not one of its own."""
     require_admin(actor, scope)
-    with schedule_write(session, scope, schedule_id) as schedule:
+    with schedule_write(session, scope, schedule_id, actor=actor) as schedule:
         kept = [closure for closure in schedule.closures if closure.id != closure_id]
         if len(kept) == len(schedule.closures):
             raise NotFound

@@ -90,6 +90,30 @@ def refuse_weak_password(
         raise PasswordRefused(field, problems)
 
 
+def refuse_reused_password(
+    session: Session,
+    config: Config,
+    user: User,
+    new: str,
+    policy: SecurityPolicy,
+    *,
+    current_password: str | None = None,
+) -> None:
+    """Raise `PasswordRefused` on "new" if `new` is `user`'s current or a recent password.
+
+    `current_password`, when the caller has just checked it, saves one bcrypt check.
+    """
+    if reuses_recent_password(
+        new,
+        depth=policy.history_depth,
+        current_hash=user.password_hash,
+        earlier_hashes=_earlier_hashes(session, user.id, policy.history_depth - 1),
+        verify=lambda password, stored: verify_password(password, stored, config.password_pepper),
+        current_password=current_password,
+    ):
+        raise PasswordRefused("new", [_reuse_sentence(policy.history_depth)])
+
+
 def change_password(
     session: Session,
     config: Config,
@@ -116,15 +140,7 @@ def change_password(
     checked_hash = user.password_hash
     if not verify_password(current, checked_hash, config.password_pepper):
         raise PasswordRefused("current", ["That is not your current password."])
-    if reuses_recent_password(
-        new,
-        depth=policy.history_depth,
-        current_hash=checked_hash,
-        earlier_hashes=_earlier_hashes(session, user.id, policy.history_depth - 1),
-        verify=lambda password, stored: verify_password(password, stored, config.password_pepper),
-        current_password=current,
-    ):
-        raise PasswordRefused("new", [_reuse_sentence(policy.history_depth)])
+    refuse_reused_password(session, config, user, new, policy, current_password=current)
     new_hash = hash_password(new, config.password_pepper, config.bcrypt_cost)
 
     start_write(session)
@@ -134,7 +150,7 @@ def change_password(
             raise PasswordRefused(
                 "current", ["Your password was changed elsewhere a moment ago. Please try again."]
             )
-        _replace_password(session, user, new_hash, now=now, must_change=False)
+        replace_password(session, user, new_hash, now=now, must_change=False)
         session.commit()
     except BaseException:
         session.rollback()
@@ -184,10 +200,8 @@ def set_temporary_password(
     start_write(session)
     try:
         person = get_account(session, scope, user_id, lock=True)
-        _replace_password(session, person, new_hash, now=now, must_change=True)
-        state = unlocked(failure_state(person))
-        person.failed_attempts, person.first_failure_at = state.failures, state.first_failure_at
-        person.locked_at, person.locked_until = state.locked_at, state.locked_until
+        replace_password(session, person, new_hash, now=now, must_change=True)
+        lift_lock(person)
         session.commit()
     except BaseException:
         session.rollback()
@@ -195,9 +209,20 @@ def set_temporary_password(
     return TemporaryPassword(person, password)
 
 
-def _replace_password(
+def lift_lock(user: User) -> None:
+    """Clear `user`'s failed sign-ins and lock (the caller holds the row lock and commits)."""
+    state = unlocked(failure_state(user))
+    user.failed_attempts, user.first_failure_at = state.failures, state.first_failure_at
+    user.locked_at, user.locked_until = state.locked_at, state.locked_until
+
+
+def replace_password(
     session: Session, user: User, new_hash: str, *, now: datetime, must_change: bool
 ) -> None:
+    """Store `new_hash` (the old one joins the history) and end every session of `user`.
+
+    The caller holds the user's row lock and commits.
+    """
     session.add(PasswordHistory(user_id=user.id, password_hash=user.password_hash, created_at=now))
     session.flush()
     stale = session.scalars(

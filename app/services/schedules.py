@@ -13,7 +13,7 @@ from app.scope import Scope
 from app.services.field_errors import FieldConflict
 from app.services.permissions import require_admin
 from app.services.schedule_rules import ScheduleSettings, checked_settings
-from app.services.schedule_writes import commit_or_conflict, schedule_write
+from app.services.schedule_writes import audit_setting, commit_or_conflict, schedule_write
 from app.services.staff_accounts import team
 from app.services.unit_of_work import start_write
 
@@ -32,6 +32,8 @@ def create_schedule(
         schedule = Schedule(client_id=scope.client_id)
         _apply(session, scope, schedule, settings)
         session.add(schedule)
+        schedule.id = uuid.uuid4()  # known before the INSERT, for the audit event
+        audit_setting(session, scope, "settings.create", schedule, actor)
         commit_or_conflict(session, SLUG_TAKEN)
     except BaseException:
         session.rollback()
@@ -50,7 +52,7 @@ def update_schedule(
     """Change a schedule's settings, services and staff, and commit; nothing on refusal."""
     require_admin(actor, scope)
     settings = checked_settings(settings)
-    with schedule_write(session, scope, schedule_id) as schedule:
+    with schedule_write(session, scope, schedule_id, actor=actor) as schedule:
         _refuse_taken_slug(session, scope, settings.slug, schedule.id)
         _apply(session, scope, schedule, settings)
     return schedule

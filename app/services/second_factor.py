@@ -21,12 +21,12 @@ from app.services import recovery_codes
 from app.services.signin import (
     SecondFactorNeeded,
     SignedIn,
-    client_policy,
     count_failure,
     finish,
     is_locked,
     lock_user_row,
     log_attempt,
+    policy_for,
 )
 from app.services.unit_of_work import start_write
 from auth import totp
@@ -63,7 +63,7 @@ class CodeSignIn:
 def complete_sign_in(
     session: Session,
     config: Config,
-    client: Client,
+    client: Client | None,
     pending: SecondFactorNeeded,
     attempt: CodeAttempt,
     *,
@@ -71,7 +71,7 @@ def complete_sign_in(
 ) -> CodeSignIn:
     """Sign in with a code after the password; `CodeRefused` or `SignInAgain` otherwise.
 
-    The attempt is logged and committed whatever the answer.
+    The attempt is logged and committed whatever the answer. `client` None: the platform.
     """
     start_write(session)
     try:
@@ -86,12 +86,12 @@ def complete_sign_in(
     return result
 
 
-def _pending_user(session: Session, client: Client, pending: SecondFactorNeeded) -> User:
+def _pending_user(session: Session, client: Client | None, pending: SecondFactorNeeded) -> User:
     try:
         user = lock_user_row(session, pending.user_id)
     except NoResultFound:
         raise SignInAgain from None
-    if user.client_id != client.id:
+    if user.client_id != (client.id if client else None):
         raise SignInAgain
     return user
 
@@ -107,12 +107,12 @@ def _voided(user: User, pending: SecondFactorNeeded) -> bool:
 
 
 def _attempt(session, config, client, user, pending, attempt, now) -> CodeSignIn | Exception:
-    policy = client_policy(session, client.id)
+    policy = policy_for(session, user.client_id)
 
     def log(outcome: LoginOutcome) -> None:
         log_attempt(
             session,
-            client_id=client.id,
+            client_id=user.client_id,
             user_id=user.id,
             outcome=outcome,
             ip_address=attempt.ip_address,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.models import SecurityPolicyRow, User
 from app.scope import Scope
+from app.services import audit
 from app.services.permissions import require_admin
 from app.services.unit_of_work import start_write
 from auth.policy import BOUNDS, SecurityPolicy, policy_from_settings
@@ -50,10 +51,23 @@ def save_settings(
         if row is None:
             row = SecurityPolicyRow(client_id=scope.client_id)
             session.add(row)
-        for column, value in _columns(policy).items():
+        columns = _columns(policy)
+        # Names only, compared before writing (a NULL written below is an expression).
+        changed = [name for name, value in columns.items() if getattr(row, name) != value]
+        for column, value in columns.items():
             # A plain None on a new row would let the column's default (15) fire at INSERT;
             # NULL is the setting here ("off"), so it is written as SQL NULL explicitly.
             setattr(row, column, null() if value is None else value)
+        audit.record(
+            session,
+            action="settings.change",
+            client_id=scope.client_id,
+            object_type="security_policy",
+            object_id=scope.client_id,
+            fields=changed,
+            actor_id=actor.id,
+            actor_role=actor.role.value,
+        )
         session.commit()
     except BaseException:
         session.rollback()

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Role, SessionEndReason, User, UserSession
 from app.models.login_attempt import MAX_USER_AGENT
+from app.services import audit
 from app.services.signin import client_policy
 from auth.session_rules import SessionRules, expires_at, session_end
 
@@ -95,12 +96,28 @@ def check(session: Session, user: User, token: str | None, *, now: datetime) -> 
 def end(session: Session, token: str | None, reason: SessionEndReason, *, now: datetime) -> None:
     """End one session (sign-out) and commit."""
     if token:
-        session.execute(
+        ended = session.execute(
             update(UserSession)
             .where(UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None))
             .values(ended_at=now, end_reason=reason)
-        )
+            .returning(UserSession.user_id, UserSession.client_id)
+        ).first()
+        if ended is not None and reason is SessionEndReason.SIGNED_OUT:
+            _audit_sign_out(session, ended.user_id, ended.client_id)
         session.commit()
+
+
+def _audit_sign_out(session: Session, user_id: uuid.UUID, client_id: uuid.UUID | None) -> None:
+    user = session.get(User, user_id)
+    audit.record(
+        session,
+        action="sign_out",
+        client_id=client_id,
+        object_type="user",
+        object_id=user_id,
+        actor_id=user_id,
+        actor_role=user.role.value if user else None,
+    )
 
 
 def end_all(session: Session, user_id: uuid.UUID, *, now: datetime) -> int:

@@ -30,6 +30,7 @@ from app.blind_index import email_lookup
 from app.config import Config
 from app.models import Client, LoginAttempt, LoginOutcome, SecurityPolicyRow, User
 from app.models.login_attempt import MAX_USER_AGENT
+from app.services import audit, notices
 from app.services.unit_of_work import start_write
 from auth import lockout
 from auth.passwords import hash_password, needs_rehash, verify_password
@@ -102,11 +103,17 @@ def client_policy(session: Session, client_id: uuid.UUID) -> SecurityPolicy:
     return known[client_id]
 
 
+def policy_for(session: Session, client_id: uuid.UUID | None) -> SecurityPolicy:
+    """The client's policy; platform accounts (no client) follow the defaults."""
+    return SecurityPolicy() if client_id is None else client_policy(session, client_id)
+
+
 def sign_in(
-    session: Session, config: Config, client: Client, attempt: Attempt, *, now: datetime
+    session: Session, config: Config, client: Client | None, attempt: Attempt, *, now: datetime
 ) -> SignedIn | SecondFactorNeeded:
     """The signed-in user, the request for a code, or `SignInFailed`; committed either way.
 
+    `client` None signs in to the platform (support and platform administrators).
     Every outcome but `SecondFactorNeeded` is logged; the code step logs that one.
     """
     user = _find(session, config, client, attempt.email)
@@ -122,11 +129,10 @@ def _dummy_hash(pepper: bytes, cost: int) -> str:
     return hash_password("no account has this password", pepper, cost)
 
 
-def _find(session: Session, config: Config, client: Client, email: str) -> User | None:
+def _find(session: Session, config: Config, client: Client | None, email: str) -> User | None:
     lookup = email_lookup(email, config.blind_index_key)
-    return session.scalars(
-        select(User).where(User.client_id == client.id, User.email_lookup == lookup)
-    ).one_or_none()
+    owner = User.client_id.is_(None) if client is None else User.client_id == client.id
+    return session.scalars(select(User).where(owner, User.email_lookup == lookup)).one_or_none()
 
 
 def _check_password(config: Config, user: User | None, password: str) -> bool:
@@ -137,19 +143,20 @@ def _check_password(config: Config, user: User | None, password: str) -> bool:
 
 def _record(session, config, client, user, attempt, password_ok, *, now):
     user_id = user.id if user else None
+    client_id = client.id if client else None
     start_write(session)
     result = None
     if user_id is None:
         outcome = LoginOutcome.UNKNOWN_ACCOUNT
     else:
         user = lock_user_row(session, user_id)
-        policy = client_policy(session, client.id)
+        policy = policy_for(session, client_id)
         outcome = _outcome(user, password_ok, policy, now)
         result = _apply(config, user, outcome, attempt.password, policy, now)
     if not isinstance(result, SecondFactorNeeded):
         log_attempt(
             session,
-            client_id=client.id,
+            client_id=client_id,
             user_id=user_id,
             outcome=outcome,
             ip_address=attempt.ip_address,
@@ -188,6 +195,23 @@ def log_attempt(
             user_agent=user_agent[:MAX_USER_AGENT],
         )
     )
+    if user_id is not None:
+        # The audit trail names the account; attempts on unknown addresses stay in the log.
+        _audit_sign_in(session, client_id, user_id, outcome, ip_address[:45])
+
+
+def _audit_sign_in(session, client_id, user_id, outcome, ip_address) -> None:
+    user = session.get(User, user_id)
+    audit.record(
+        session,
+        action="sign_in" if outcome is LoginOutcome.SUCCESS else "sign_in.failed",
+        client_id=client_id,
+        object_type="user",
+        object_id=user_id,
+        actor_id=user_id,
+        actor_role=user.role.value if user else None,
+        ip=ip_address or None,
+    )
 
 
 def count_failure(user: User, policy: SecurityPolicy, now: datetime) -> bool:
@@ -196,6 +220,7 @@ def count_failure(user: User, policy: SecurityPolicy, now: datetime) -> bool:
     _store_failure_state(user, result.state)
     if result.just_locked:
         user.session_version += 1  # a lock also ends every open session
+        notices.account_locked(user, locked_until=result.state.locked_until)
     return result.just_locked
 
 

@@ -12,9 +12,11 @@ import uuid
 from sqlalchemy.orm import Session
 
 from app.config import Config
+from app.crypto.ordering import sorted_by_name
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import Client, Role, User
 from app.scope import Scope
+from app.services import audit
 from app.services.accounts import MAX_EMAIL_LENGTH, MIN_PASSWORD_LENGTH, create_user
 from app.services.field_errors import FieldConflict, InvalidField
 from app.services.permissions import TEAM_ROLES, require_admin
@@ -25,8 +27,10 @@ MAX_NAME = 200
 
 def team(session: Session, scope: Scope) -> list[User]:
     """Staff and administrators of the client, active first, then by name."""
-    stmt = scope.team().order_by(User.is_active.desc(), User.display_name)
-    return list(session.scalars(stmt))
+    # Names are encrypted: sorted in Python, then (stable) active members first.
+    members = sorted_by_name(session.scalars(scope.team()))
+    members.sort(key=lambda member: not member.is_active)
+    return members
 
 
 def get_member(session: Session, scope: Scope, user_id: uuid.UUID) -> User:
@@ -93,6 +97,16 @@ def deactivate_member(session: Session, scope: Scope, user_id: uuid.UUID, *, act
         if member.is_active:
             member.is_active = False
             member.session_version += 1
+            audit.record(
+                session,
+                action="user.deactivate",
+                client_id=scope.client_id,
+                object_type="user",
+                object_id=member.id,
+                fields=("is_active", "session_version"),
+                actor_id=actor.id,
+                actor_role=actor.role.value,
+            )
         session.commit()
     except BaseException:
         session.rollback()

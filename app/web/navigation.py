@@ -15,6 +15,8 @@ def home_for(user: User) -> str:
         return url_for("customer.my_appointments", slug=user.client.slug)
     if user.role in (Role.STAFF, Role.CLIENT_ADMIN):
         return url_for("staff.agenda")
+    if user.role.is_platform:
+        return url_for("platform.home")
     return url_for("main.home")
 
 

@@ -28,24 +28,30 @@ class PendingSignIn:
     next_url: str | None
 
 
+def _owner(client: Client | None) -> str:
+    # Platform accounts (support, platform administrators) sign in without a client.
+    return "platform" if client is None else str(client.id)
+
+
 def remember(
-    needed: SecondFactorNeeded, client: Client, *, next_url: str | None, now: datetime
+    needed: SecondFactorNeeded, client: Client | None, *, next_url: str | None, now: datetime
 ) -> None:
     """Note that `needed`'s password was right at `now`; the code page takes it from here."""
     session[KEY] = {
         "user": str(needed.user_id),
         "version": needed.session_version,
-        "client": str(client.id),
+        "client": _owner(client),
         "started": now.isoformat(),
         "next": next_url,
     }
 
 
-def load(client: Client, *, now: datetime) -> PendingSignIn | None:
-    """The half-finished sign-in at `client`, unless absent, elsewhere or too old."""
+def load(client: Client | None, *, now: datetime) -> PendingSignIn | None:
+    """The half-finished sign-in at `client` (None: the platform), unless absent, elsewhere
+    or too old."""
     saved = session.get(KEY)
     try:
-        if saved["client"] != str(client.id):
+        if saved["client"] != _owner(client):
             return None
         started = datetime.fromisoformat(saved["started"])
         needed = SecondFactorNeeded(uuid.UUID(saved["user"]), int(saved["version"]))

@@ -65,8 +65,8 @@ def _signed_out_response(
     view = request.endpoint and access_rule_for(request.endpoint)
     if view is not None and view.public:
         return None  # a public page simply continues for the now anonymous visitor
-    if slug is None:
-        return redirect(url_for("main.home"))
+    if slug is None:  # a platform account: its own sign-in page
+        return redirect(url_for("platform.signin", next=request.full_path))
     return redirect(url_for("accounts.signin", slug=slug, next=request.full_path))
 
 

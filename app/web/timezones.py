@@ -37,8 +37,9 @@ def parse_zone(name: str) -> ZoneInfo:
     if len(name) > MAX_ZONE_NAME:
         raise InvalidInput("That time zone name is too long. Use a name such as Europe/London.")
     if name not in _known_zones():
+        # Never quote the input back: error pages do not echo what was sent.
         raise InvalidInput(
-            f"We do not know the time zone “{name}”. Use a name such as Europe/London "
+            "We do not know the time zone you asked for. Use a name such as Europe/London "
             "or America/New_York."
         )
     return ZoneInfo(name)

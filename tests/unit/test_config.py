@@ -21,6 +21,8 @@ PRODUCTION = {
     "SECRET_KEY": "s" * 40,
     "SAFESLOT_BLIND_INDEX_KEY": KEY,
     "SAFESLOT_MASTER_KEY": KEY,
+    "SAFESLOT_AUDIT_KEY": KEY,
+    "SAFESLOT_BACKUP_KEY": KEY,
 }
 
 
@@ -75,6 +77,8 @@ def test_development_generates_secrets_once_into_an_owner_only_file(tmp_path: Pa
         "SECRET_KEY",
         "SAFESLOT_BLIND_INDEX_KEY",
         "SAFESLOT_MASTER_KEY",
+        "SAFESLOT_AUDIT_KEY",
+        "SAFESLOT_BACKUP_KEY",
     }
     assert first.secret_key == second.secret_key
     assert first.master_key == second.master_key

@@ -357,3 +357,27 @@ def test_renaming_a_service_reaches_subscribed_calendars(client, clinic, make_ap
     (event,), _ = events(after.data)
     assert str(event["SUMMARY"]).startswith("Talking therapy")
     assert event["SEQUENCE"] > booked.sequence
+
+
+def test_making_revoking_feeds_and_choosing_the_privacy_level_are_audited(
+    client, db_session, clinic
+):
+    from app.models.audit import AuditEvent
+
+    path = make_feed(client, clinic["staff"])
+    admin = signed_in(client, clinic["admin"])
+    submit(admin, "/staff/calendar-feeds", {"privacy": Privacy.FULL_DETAILS.value})
+    feed = db_session.query(CalendarFeedToken).one()
+    assert client.get(path).status_code == 200
+    admin.post(f"/staff/calendar-feeds/{feed.id}/revoke", data={"csrf_token": _csrf(admin)})
+    assert client.get(path).status_code == 404
+
+    db_session.rollback()  # a fresh snapshot, with what the requests wrote
+    events = db_session.query(AuditEvent).order_by(AuditEvent.seq).all()
+    feed_events = [(e.action, e.actor_id) for e in events if e.object_type == "calendar_feed"]
+    assert feed_events == [
+        ("calendar_feed.create", clinic["staff"].id),
+        ("calendar_feed.revoke", clinic["admin"].id),
+    ]
+    (privacy,) = [e for e in events if e.fields == ["feed_privacy"]]
+    assert (privacy.action, privacy.actor_id) == ("settings.change", clinic["admin"].id)

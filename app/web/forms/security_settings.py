@@ -74,7 +74,16 @@ class SecuritySettingsForm(FlaskForm):
     mfa_required_for_staff = BooleanField(
         "Staff and administrators must use a second factor (MFA) to sign in"
     )
-    self_service_reset = BooleanField("People may reset a forgotten password by e-mail")
+    self_service_reset = BooleanField(
+        "Let people reset a forgotten password by e-mail",
+        description=(
+            'Off by default. When on, the sign-in page offers "Forgot your password?": a '
+            "link sent to the account's address works once, within 30 minutes. Whoever "
+            "reads that mailbox can take over the account, so leave it off where an e-mail "
+            "account is a weaker guard than the password. When off, an administrator hands "
+            "out a temporary password."
+        ),
+    )
 
     def fill_from(self, settings: dict[str, object]) -> None:
         """Start from the client's current settings (a GET of the page)."""

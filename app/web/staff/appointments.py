@@ -19,6 +19,7 @@ from app.errors import InvalidInput
 from app.models import AppointmentStatus, Role
 from app.services import changes
 from app.services.appointment_records import appointment_record
+from app.services.record_views import open_appointment
 from app.web.forms.staff_appointments import ActionForm, CancelForm, DeclineForm, OutcomeForm
 from app.web.staff import common
 from scheduling import SchedulingError
@@ -37,8 +38,15 @@ def _forms(**given: FlaskForm) -> dict[str, FlaskForm]:
     return forms
 
 
-def _page(appointment_id: uuid.UUID, status: int = 200, **forms: FlaskForm) -> ResponseReturnValue:
-    record = appointment_record(get_session(), common.scope(), appointment_id)
+def _page(
+    appointment_id: uuid.UUID, status: int = 200, *, opened: bool = False, **forms: FlaskForm
+) -> ResponseReturnValue:
+    if opened:  # a GET: the opening is audited (a refused form shown again is not)
+        record = open_appointment(
+            get_session(), common.scope(), appointment_id, actor=common.actor()
+        )
+    else:
+        record = appointment_record(get_session(), common.scope(), appointment_id)
     return render_template(
         "staff/appointment.html", record=record, now=common.now(), **_forms(**forms)
     ), status
@@ -52,7 +60,7 @@ def _done(appointment_id: uuid.UUID, message: str) -> ResponseReturnValue:
 @login_required_role(Role.STAFF, Role.CLIENT_ADMIN)
 def appointment(appointment_id: uuid.UUID) -> ResponseReturnValue:
     """GET: the appointment, its status history and what can be done with it."""
-    return _page(appointment_id)
+    return _page(appointment_id, opened=True)
 
 
 @login_required_role(Role.STAFF, Role.CLIENT_ADMIN)

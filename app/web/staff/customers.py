@@ -10,7 +10,8 @@ from flask.typing import ResponseReturnValue
 from app.access import login_required_role
 from app.db import get_session
 from app.models import Role
-from app.services.appointment_records import customer_history, customer_list
+from app.services.appointment_records import customer_list
+from app.services.record_views import open_customer
 from app.web.staff import common
 
 
@@ -23,6 +24,13 @@ def customers() -> ResponseReturnValue:
 
 @login_required_role(Role.STAFF, Role.CLIENT_ADMIN)
 def customer(customer_id: uuid.UUID) -> ResponseReturnValue:
-    """GET: one customer's upcoming and past appointments."""
-    history = customer_history(get_session(), common.scope(), customer_id, now=common.now())
-    return render_template("staff/customer.html", history=history)
+    """GET: one customer's upcoming and past appointments (the opening is audited)."""
+    opened = open_customer(
+        get_session(), common.scope(), customer_id, actor=common.actor(), now=common.now()
+    )
+    return render_template(
+        "staff/customer.html",
+        history=opened.history,
+        recent_views=opened.recent_views,
+        zone=opened.zone,
+    )

@@ -12,6 +12,7 @@ from app.config import get_config
 from app.db import get_session
 from app.models import LoginOutcome, Role
 from app.services import login_log as log_service
+from app.services.record_views import record_export
 from app.web.csv_export import csv_lines
 from app.web.staff import common
 from app.web.staff.log_filters import page_number, query, read_filters
@@ -57,6 +58,8 @@ def security_log_csv() -> ResponseReturnValue:
     statement = log_service.export_statement(
         get_session(), common.scope(), filters, lookup_key=get_config().blind_index_key
     )
+    applied = [name for name, value in vars(filters).items() if value]
+    record_export(get_session(), common.scope(), "login_log", filters=applied, actor=common.actor())
 
     @stream_with_context
     def body() -> Iterator[str]:

@@ -11,9 +11,10 @@ from werkzeug.wrappers import Response
 from app.access import login_required_role
 from app.db import get_session
 from app.models import Role, User
-from app.services import account_controls
+from app.services import account_controls, schedule_limits
 from app.services.account_security import account_overview, locked_accounts
-from app.web.staff import common
+from app.web.forms.team_roles import RoleForm
+from app.web.staff import account_changes, common
 
 
 @login_required_role(Role.CLIENT_ADMIN)
@@ -27,7 +28,13 @@ def security_locked() -> ResponseReturnValue:
 def security_account(user_id: uuid.UUID) -> ResponseReturnValue:
     """GET: one account's role, lock, last sign-in and latest attempts, with its buttons."""
     overview = account_overview(get_session(), common.scope(), user_id, now=common.now())
-    return render_template("staff/security_account.html", overview=overview)
+    return render_template(
+        "staff/security_account.html",
+        overview=overview,
+        role_form=RoleForm(data={"role": overview.user.role.value}),
+        access_form=account_changes.access_form_for(overview.user),
+        worked_on=schedule_limits.schedules_worked_on(get_session(), common.scope(), user_id),
+    )
 
 
 @login_required_role(Role.CLIENT_ADMIN)

@@ -21,6 +21,7 @@ from app.services import changes
 from app.services.appointment_records import appointment_record
 from app.services.booking import BookingRequest, book
 from app.services.booking_choices import booking_choices, slots_on_day
+from app.services.record_views import open_appointment
 from app.web.forms.staff_appointments import FindDayForm, FindTimesForm, PickTimeForm, as_uuid
 from app.web.slot_cache import get_slot_cache
 from app.web.staff import common
@@ -81,7 +82,10 @@ def appointment_new() -> ResponseReturnValue:
 def appointment_reschedule(appointment_id: uuid.UUID) -> ResponseReturnValue:
     """GET: open times on a day of the same schedule; POST: move to the time chosen."""
     session, scope = get_session(), common.scope()
-    record = appointment_record(session, scope, appointment_id)
+    if request.method == "GET":  # the page shows the appointment: its opening is audited
+        record = open_appointment(session, scope, appointment_id, actor=common.actor())
+    else:
+        record = appointment_record(session, scope, appointment_id)
     # Until a day is asked for, offer the appointment's own day.
     find = FindDayForm(formdata=request.args or None, date=record.item.start.date())
     pick = PickTimeForm()

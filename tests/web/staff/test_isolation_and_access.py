@@ -7,7 +7,14 @@ from datetime import date
 import pytest
 from flask import url_for
 
-from app.models import AppointmentStatus, CalendarFeedToken, Closure, DateOverride, FeedScope
+from app.models import (
+    AppointmentStatus,
+    CalendarFeedToken,
+    Closure,
+    DateOverride,
+    ErasureRequest,
+    FeedScope,
+)
 from app.services.feed_tokens import new_token, token_hash
 from tests.services.staff_setup import snapshot
 from tests.web.staff.helpers import MONDAY, csrf_token, make_team, sign_in
@@ -21,7 +28,11 @@ PARAMETERS = {
     "user_id": lambda world: world["team"].staff.id,
     "closure_id": lambda world: world["closure"].id,
     "feed_id": lambda world: world["feed"].id,
+    "request_id": lambda world: world["erasure_request"].id,
     "day": lambda world: "2031-03-05",
+    # Undelivered e-mail: a reminder's ID (another client's is tested in test_reminders_pages).
+    "kind": lambda world: "reminder",
+    "item_id": lambda world: world["appointment"].id,
 }
 
 
@@ -45,9 +56,16 @@ def records_of(db_session, team, make_appointment) -> dict:
         token_hash=token_hash(new_token()),
         scope=FeedScope.CUSTOMER,
     )
-    db_session.add_all([closure, override, feed])
+    erasure_request = ErasureRequest(client_id=team.client.id, customer_id=team.customer.id)
+    db_session.add_all([closure, override, feed, erasure_request])
     db_session.commit()
-    return {"team": team, "appointment": appointment, "closure": closure, "feed": feed}
+    return {
+        "team": team,
+        "appointment": appointment,
+        "closure": closure,
+        "feed": feed,
+        "erasure_request": erasure_request,
+    }
 
 
 @pytest.fixture
