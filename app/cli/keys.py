@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from app.cli.state import CliState, pass_state
-from app.crypto import key_admin, rotation
 from app.crypto.errors import FieldCryptoError
 from app.crypto.keyring import keyring_for
 from app.db import get_db, utcnow
 from app.errors import NotFound
+from app.services import key_admin, key_rotation
 
 
 @click.group("keys")
@@ -45,7 +45,7 @@ def status_command(state: CliState) -> None:
     is_flag=True,
     help="Finish an interrupted rotation: re-wrap and re-encrypt without new data keys.",
 )
-@click.option("--batch-size", default=rotation.DEFAULT_BATCH, show_default=True, type=int)
+@click.option("--batch-size", default=key_rotation.DEFAULT_BATCH, show_default=True, type=int)
 @pass_state
 def rotate_command(state: CliState, reencrypt_only: bool, batch_size: int) -> None:
     """Re-wrap data keys under the current master key and move every row to new data keys."""
@@ -54,7 +54,7 @@ def rotate_command(state: CliState, reencrypt_only: bool, batch_size: int) -> No
     database = get_db(state.app)
     keyring = keyring_for(database.engine)
     try:
-        report = rotation.rotate(
+        report = key_rotation.rotate(
             database.session,
             keyring,
             now=utcnow(),

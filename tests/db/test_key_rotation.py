@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from flask import Flask
 
-from app.crypto import key_admin, rotation
 from app.crypto.envelope import key_header, new_key
 from app.crypto.events import UNREADABLE
 from app.crypto.keyring import Keyring, keyring_for, register_keyring
 from app.db import get_db
 from app.models import Appointment, AuditEvent, DataKey, Role, User
+from app.services import key_admin, key_rotation
 from tests.db.crypto_helpers import fresh_session, stored
 from tests.settings import TEST_MASTER_KEY
 from tests.web.forms import sign_in
@@ -61,7 +61,9 @@ def test_after_rotation_and_retire_every_row_decrypts_and_old_keys_are_gone(
     before, old_keys = _read_everything(app), _active_keys(app)
     database = get_db(app)
 
-    report = rotation.rotate(database.session, keyring_for(database.engine), now=NOW, batch_size=2)
+    report = key_rotation.rotate(
+        database.session, keyring_for(database.engine), now=NOW, batch_size=2
+    )
     assert len(report.new_keys) == 3 and report.rows_skipped == 0
     new_keys = _active_keys(app)
     assert set(new_keys.values()).isdisjoint(old_keys.values())
@@ -86,14 +88,14 @@ def test_an_interrupted_rotation_keeps_old_keys_until_a_rerun_moves_the_rows(
     database, before = get_db(app), _read_everything(app)
     keyring = keyring_for(database.engine)
     old_keys = set(_active_keys(app).values())
-    rotation.start_new_keys(database.session, keyring, now=NOW)  # ... and then interrupted
+    key_rotation.start_new_keys(database.session, keyring, now=NOW)  # ... and then interrupted
 
     kept = key_admin.retire(database.session, keyring)
     assert kept.removed == [] and set(kept.still_used) == old_keys
 
-    rerun = rotation.rotate(database.session, keyring, now=NOW, new_keys=False)
+    rerun = key_rotation.rotate(database.session, keyring, now=NOW, new_keys=False)
     assert rerun.new_keys == [] and rerun.rows_moved > 0
-    again = rotation.rotate(database.session, keyring, now=NOW, new_keys=False)
+    again = key_rotation.rotate(database.session, keyring, now=NOW, new_keys=False)
     assert again.rows_moved == 0
     assert set(key_admin.retire(database.session, keyring).removed) == old_keys
     _new_process(app)
@@ -121,7 +123,7 @@ def test_rotation_while_another_session_keeps_reading(
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        report = rotation.rotate(
+        report = key_rotation.rotate(
             database.session, keyring_for(database.engine), now=NOW, batch_size=1
         )
     finally:
@@ -142,7 +144,7 @@ def test_a_new_master_key_rewraps_every_data_key_and_frees_the_old_one(
     keyring = _new_process(app, new_master, retired=(TEST_MASTER_KEY,))
     assert _read_everything(app) == before  # the retired master key still unwraps
 
-    report = rotation.rotate(database.session, keyring, now=NOW, new_keys=False)
+    report = key_rotation.rotate(database.session, keyring, now=NOW, new_keys=False)
     assert report.rewrapped == 3
     retired = key_admin.retire(database.session, keyring)
     assert retired.unneeded_master_keys == [Keyring(TEST_MASTER_KEY).current_master_id]
@@ -201,7 +203,7 @@ def test_rotation_is_audited_per_client(
 ) -> None:
     world = _world(make_client, make_user, make_appointment)
     database = get_db(app)
-    rotation.rotate(database.session, keyring_for(database.engine), now=NOW)
+    key_rotation.rotate(database.session, keyring_for(database.engine), now=NOW)
     with fresh_session(app) as session:
         events = session.execute(
             sa.select(AuditEvent.client_id, AuditEvent.object_id).where(
@@ -218,7 +220,7 @@ def test_a_value_written_after_rotation_uses_the_new_key_at_once(
 ) -> None:
     user = make_user()
     database = get_db(app)
-    rotation.rotate(database.session, keyring_for(database.engine), now=NOW + timedelta(days=1))
+    key_rotation.rotate(database.session, keyring_for(database.engine), now=NOW + timedelta(days=1))
     active = _active_keys(app)[user.client_id]
     user.phone = "+1 after rotation"
     db_session.commit()
