@@ -1,9 +1,10 @@
 """Field encryption: AES-256-GCM per private column, per-client data keys, master keys.
 
 `envelope` is the pure format (no database); `types` and `events` make model
-attributes transparent; `keyring` holds the keys; `registry`, `rotation` and
-`key_admin` are the `safeslot keys` use cases; `ordering` sorts by private
-fields in Python, since SQL sees only ciphertext.
+attributes transparent; `keyring` holds the keys; `registry` lists the private
+columns; `ordering` sorts by private fields in Python, since SQL sees only
+ciphertext. The `safeslot keys` use cases are app.services.key_rotation and
+app.services.key_admin.
 """
 
 from __future__ import annotations
