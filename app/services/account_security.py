@@ -24,6 +24,8 @@ SIGNED_IN = (LoginOutcome.SUCCESS, LoginOutcome.EXPIRED_PASSWORD)
 class LockedAccounts:
     users: list[User]  #: most recently locked first
     zone: ZoneInfo
+    #: Customers whose records are locked against the viewer: listed, but not named.
+    hidden: frozenset[uuid.UUID] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,8 @@ def locked_accounts(session: Session, scope: Scope, *, now: datetime) -> LockedA
     # Names are encrypted: by name in Python, then (stable) most recently locked first.
     users = sorted_by_name(session.scalars(stmt))
     users.sort(key=lambda user: user.locked_at, reverse=True)
-    return LockedAccounts(users, login_log.client_zone(session, scope))
+    zone = login_log.client_zone(session, scope)
+    return LockedAccounts(users, zone, scope.locked_customer_ids(session))
 
 
 def account_overview(

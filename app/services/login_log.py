@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.blind_index import email_lookup
 from app.models import Client, LoginAttempt, LoginOutcome, User
 from app.scope import Scope
+from app.services.agenda import LOCKED_LABEL
 from app.services.client_accounts import accounts, get_account
 
 PAGE_SIZE = 50
@@ -81,7 +82,8 @@ def page(
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     number = max(1, min(number, _pages(total)))
     rows = session.execute(stmt.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE))
-    return LogPage([_entry(*row) for row in rows], zone, number, total, account)
+    locked = scope.locked_customer_ids(session)
+    return LogPage([_entry(*row, locked) for row in rows], zone, number, total, account)
 
 
 def export_statement(
@@ -93,10 +95,11 @@ def export_statement(
     return stmt
 
 
-def export_entries(session: Session, statement: Select) -> Iterator[LogEntry]:
+def export_entries(session: Session, scope: Scope, statement: Select) -> Iterator[LogEntry]:
     """The rows of `export_statement`, fetched in batches as the caller reads them."""
+    locked = scope.locked_customer_ids(session)
     rows = session.execute(statement.execution_options(yield_per=EXPORT_BATCH))
-    return (_entry(*row) for row in rows)
+    return (_entry(*row, locked) for row in rows)
 
 
 def recent(
@@ -104,7 +107,8 @@ def recent(
 ) -> list[LogEntry]:
     """The latest attempts on one account of the client."""
     stmt = _statement(scope).where(LoginAttempt.user_id == user_id).limit(limit)
-    return [_entry(*row) for row in session.execute(stmt)]
+    locked = scope.locked_customer_ids(session)
+    return [_entry(*row, locked) for row in session.execute(stmt)]
 
 
 def client_zone(session: Session, scope: Scope) -> ZoneInfo:
@@ -155,14 +159,16 @@ def _start_of(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
-def _entry(attempt: LoginAttempt, user: User | None) -> LogEntry:
+def _entry(attempt: LoginAttempt, user: User | None, locked: frozenset[uuid.UUID]) -> LogEntry:
     # The account as an entity, not its columns: private fields are opened on load.
+    # A customer whose record is locked against the viewer stays nameless here too.
+    hidden = user is not None and user.id in locked
     return LogEntry(
         at=attempt.attempted_at,
         outcome=attempt.outcome,
         user_id=attempt.user_id,
-        account_name=user.display_name if user else None,
-        account_email=user.email if user else None,
+        account_name=LOCKED_LABEL if hidden else user.display_name if user else None,
+        account_email=None if hidden or user is None else user.email,
         ip_address=attempt.ip_address,
         user_agent=attempt.user_agent,
     )

@@ -136,6 +136,6 @@ def test_the_export_has_every_matching_attempt(db_session, clinic):
         LogFilter(account_id=clinic["ada"].id),
         lookup_key=TEST_BLIND_INDEX_KEY,
     )
-    entries = list(login_log.export_entries(db_session, statement))
+    entries = list(login_log.export_entries(db_session, clinic["scope"], statement))
     assert len(entries) == PAGE_SIZE + 5
     assert entries == sorted(entries, key=lambda e: e.at, reverse=True)

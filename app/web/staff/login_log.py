@@ -55,17 +55,18 @@ def security_log_csv() -> ResponseReturnValue:
     filters, problems = read_filters(request.args)
     if problems:
         abort(400)  # a download cannot show why; the page with the same filters does
+    scope = common.scope()
     statement = log_service.export_statement(
-        get_session(), common.scope(), filters, lookup_key=get_config().blind_index_key
+        get_session(), scope, filters, lookup_key=get_config().blind_index_key
     )
     applied = [name for name, value in vars(filters).items() if value]
-    record_export(get_session(), common.scope(), "login_log", filters=applied, actor=common.actor())
+    record_export(get_session(), scope, "login_log", filters=applied, actor=common.actor())
 
     @stream_with_context
     def body() -> Iterator[str]:
         # The request's own session is closed once the view returns, before the first
         # line is sent; the stream reads through the session of its re-entered context.
-        entries = log_service.export_entries(get_session(), statement)
+        entries = log_service.export_entries(get_session(), scope, statement)
         yield from csv_lines(CSV_HEADER, (_csv_row(entry) for entry in entries))
 
     response = Response(body(), mimetype="text/csv")

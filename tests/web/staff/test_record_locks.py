@@ -165,3 +165,30 @@ def test_another_clients_customer_cannot_be_locked_or_unlocked(
     assert post(client, f"/staff/customers/{other.customer.id}/unlock").status_code == 404
     fresh(db_session)
     assert db_session.scalars(select(RecordLock)).all() == []
+
+
+def test_the_login_log_and_locked_accounts_do_not_name_a_locked_customer(
+    app, db_session, team, locked
+):
+    lock(app.test_client(), team, [team.admin.id, locked["therapist"].id])
+    customer = team.customer
+    wrong = {"email": customer.email, "password": "not the password at all"}
+    for _ in range(2):
+        submit(app.test_client(), f"/c/{team.client.slug}/signin", wrong)
+    customer.locked_at, customer.locked_until = MONDAY, None  # until an admin unlocks
+    db_session.commit()
+    client = app.test_client()
+    sign_in(client, locked["other_admin"])
+
+    pages = [
+        text(client.get("/staff/security/log")),
+        client.get("/staff/security/log.csv").get_data(as_text=True),
+        text(client.get("/staff/security/locked")),
+    ]
+    for page in pages:
+        assert "Locked record" in page
+        assert "Cara Customer" not in page and customer.email not in page
+
+    listed = app.test_client()
+    sign_in(listed, team.admin)
+    assert "Cara Customer" in text(listed.get("/staff/security/locked"))
