@@ -23,3 +23,13 @@ def test_staff_see_no_link_to_account_controls(client, make_user):
     sign_in(client, staff)
     page = client.get(f"/staff/customers/{customer.id}").get_data(as_text=True)
     assert "/staff/security/accounts/" not in page
+
+
+def test_a_customers_page_links_each_appointment_to_its_staff_page(
+    client, make_user, make_appointment
+):
+    admin = make_user(role=Role.CLIENT_ADMIN)
+    appointment = make_appointment(customer=make_user(client=admin.client))
+    sign_in(client, admin)
+    page = client.get(f"/staff/customers/{appointment.customer_id}").get_data(as_text=True)
+    assert f"/staff/appointments/{appointment.id}" in page
