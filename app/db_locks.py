@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.db import SQLITE_BEGIN_MODE
@@ -37,6 +37,28 @@ def lock_schedule(session: Session, schedule_id: uuid.UUID) -> None:
         _begin_immediate(session)
     else:
         stmt = stmt.with_for_update()
+    if session.execute(stmt).first() is None:
+        raise NotFound
+
+
+def lock_schedule_and_mark_changed(
+    session: Session, schedule_id: uuid.UUID, *, client_id: uuid.UUID
+) -> None:
+    """`lock_schedule` for a change to the schedule's appointments, in one round trip.
+
+    The lock is taken by the update that marks the schedule's cached availability stale
+    (an UPDATE locks its row like `SELECT ... FOR UPDATE` does, on PostgreSQL), so the
+    locked section of a booking starts one statement shorter. A rollback undoes the mark.
+    Raises `NotFound` if the schedule does not exist in `client_id`'s client.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        _begin_immediate(session)
+    stmt = (
+        update(Schedule)
+        .where(Schedule.id == schedule_id, Schedule.client_id == client_id)
+        .values(availability_version=Schedule.availability_version + 1)
+        .returning(Schedule.id)
+    )
     if session.execute(stmt).first() is None:
         raise NotFound
 

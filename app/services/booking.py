@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 import scheduling
-from app.db_locks import lock_schedule
+from app.db_locks import lock_schedule_and_mark_changed
 from app.errors import InvalidInput, NotFound
 from app.models import Appointment, AppointmentStatus, Schedule, User
 from app.scope import Scope, busy_intervals
@@ -82,13 +82,10 @@ def book(
     _validate(request)
     # IDs only from here on: each attempt starts by ending the read transaction, which
     # expires loaded objects, and reloading them would cost a query under the lock.
-    customer_id = scope.get_customer(session, customer_id).id
+    customer_id = _customer_id(session, scope, customer_id, actor)
     actor_id = actor.id
     actor_role = actor.role.value
-    service = scope.get_service(session, request.service_id)
-    if not service.is_active:
-        raise scheduling.reasons.ServiceNotOffered()
-    candidates = _candidate_schedules(session, scope, request, service)
+    candidates = _candidate_schedules(session, scope, request)
     refusal: scheduling.BookingRefused = scheduling.reasons.ServiceNotOffered()
     for schedule_id in candidates:
         try:
@@ -110,9 +107,21 @@ def _validate(request: BookingRequest) -> None:
         raise InvalidInput("The start time needs a time zone.")
 
 
-def _candidate_schedules(session, scope, request, service) -> list[uuid.UUID]:
+def _customer_id(session: Session, scope: Scope, customer_id: uuid.UUID, actor: User) -> uuid.UUID:
+    """The customer's ID once the scope holds them, else `NotFound`."""
+    if scope.is_customer and customer_id == actor.id:
+        # The signed-in customer, whose scope is their own client: nothing to look up.
+        return customer_id
+    return scope.get_customer(session, customer_id).id
+
+
+def _candidate_schedules(session, scope, request) -> list[uuid.UUID]:
     if request.schedule_id is not None:
-        return [scope.get_schedule(session, request.schedule_id).id]
+        # Checked under the lock (scope, service offered), where it is read anyway.
+        return [request.schedule_id]
+    service = scope.get_service(session, request.service_id)
+    if not service.is_active:
+        raise scheduling.reasons.ServiceNotOffered()
     schedules = session.scalars(
         scope.schedules().where(Schedule.is_active.is_(True)).order_by(Schedule.name)
     ).all()
@@ -122,11 +131,13 @@ def _candidate_schedules(session, scope, request, service) -> list[uuid.UUID]:
 def _book_on(session, scope, schedule_id, request, customer_id, actor, now) -> Appointment:
     actor_id, actor_role = actor
     start_write(session)
-    lock_schedule(session, schedule_id)
+    lock_schedule_and_mark_changed(session, schedule_id, client_id=scope.client_id)
     _require_open_account(session, customer_id)
     schedule = _with_rules(session, scope, schedule_id)
     # Read with the schedule, under the lock: the service as it is now, if still offered.
     service = next((s for s in schedule.services if s.id == request.service_id), None)
+    if service is None:
+        scope.get_service(session, request.service_id)  # an unknown one is `NotFound`
     if not schedule.is_active or service is None or not service.is_active:
         raise scheduling.reasons.ServiceNotOffered()
     slot = check_on_schedule(session, schedule, service, request.start, now=now)
@@ -149,7 +160,6 @@ def _book_on(session, scope, schedule_id, request, customer_id, actor, now) -> A
     session.add(appointment)
     session.flush()
     appointment.record_creation(at=now, by=actor_id)
-    bump_availability(session, schedule.id)
     audit.record(
         session,
         action="appointment.create",

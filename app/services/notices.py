@@ -27,7 +27,7 @@ CHANGE_TEMPLATES = {
 
 def appointment_booked(session: Session, appointment: Appointment, *, now: datetime) -> None:
     """Plan the new appointment's reminders and queue its confirmation (no commit)."""
-    reminders.refresh(session, appointment, now=now)
+    reminders.refresh(session, appointment, now=now, new=True)
     template = (
         "appointment_requested"
         if appointment.status is AppointmentStatus.REQUESTED

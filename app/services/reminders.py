@@ -38,15 +38,25 @@ def should_remind(appointment: Appointment) -> bool:
     return appointment.status is AppointmentStatus.CONFIRMED
 
 
-def refresh(session: Session, appointment: Appointment, *, now: datetime) -> None:
-    """Bring the appointment's reminder rows in line with it (no commit)."""
+def refresh(
+    session: Session, appointment: Appointment, *, now: datetime, new: bool = False
+) -> None:
+    """Bring the appointment's reminder rows in line with it (no commit).
+
+    `new` says the appointment was created in this transaction, so it has no rows yet
+    (one query fewer under the booking's lock).
+    """
     session.flush()
-    rows = {
-        row.lead_minutes: row
-        for row in session.scalars(
-            select(Reminder).where(Reminder.appointment_id == appointment.id)
-        )
-    }
+    rows = (
+        {}
+        if new
+        else {
+            row.lead_minutes: row
+            for row in session.scalars(
+                select(Reminder).where(Reminder.appointment_id == appointment.id)
+            )
+        }
+    )
     wanted = leads_for(session, appointment) if should_remind(appointment) else ()
     for lead in wanted:
         row = rows.pop(lead, None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput
@@ -83,9 +84,22 @@ def service_leads(session: Session, service_id: uuid.UUID) -> tuple[int, ...] | 
 
 
 def leads_for(session: Session, appointment: Appointment) -> tuple[int, ...]:
-    """The lead times that apply to `appointment`: its service's, else its client's."""
-    own = service_leads(session, appointment.service_id)
-    return own if own is not None else client_leads(session, appointment.client_id)
+    """The lead times that apply to `appointment`: its service's, else its client's.
+
+    One round trip for both settings: a booking asks under its schedule's lock.
+    """
+    own = select(ServiceReminderLeads.lead_minutes).where(
+        ServiceReminderLeads.service_id == appointment.service_id
+    )
+    client = select(ReminderSettings.lead_minutes).where(
+        ReminderSettings.client_id == appointment.client_id
+    )
+    own_text, client_text = session.execute(
+        select(own.scalar_subquery(), client.scalar_subquery())
+    ).one()
+    if own_text is not None:
+        return _stored(own_text)
+    return DEFAULT_LEAD_MINUTES if client_text is None else _stored(client_text)
 
 
 def wants_email(session: Session, user_id: uuid.UUID) -> bool:
