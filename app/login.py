@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Flask
+from flask import Flask, session
 
 from app.db import get_session
 from app.extensions import login_manager
 from app.models import User
+from app.services.sessions import SESSION_KEY, load_signed_in
 
 
 def load_user(session_id: str) -> User | None:
@@ -23,7 +24,7 @@ def load_user(session_id: str) -> User | None:
         version = int(version_part)
     except ValueError:
         return None
-    user = get_session().get(User, user_id)
+    user = load_signed_in(get_session(), user_id, session.get(SESSION_KEY))
     if user is None or not user.is_active or user.session_version != version:
         return None
     return user

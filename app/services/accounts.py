@@ -15,7 +15,7 @@ from app.config import Config
 from app.errors import Conflict, InvalidInput
 from app.models import Client, Role, User
 from app.services import audit
-from app.services.signin import client_policy
+from app.services.client_policy import client_policy
 from auth.password_rules import PasswordRules, password_problems
 from auth.passwords import hash_password
 

@@ -33,6 +33,7 @@ from app.config import Config
 from app.errors import NotFound
 from app.models import Client, PasswordResetLink, User
 from app.services import audit
+from app.services.client_policy import client_policy
 from app.services.feed_tokens import token_hash
 from app.services.outbox import enqueue_email
 from app.services.passwords import (
@@ -42,7 +43,7 @@ from app.services.passwords import (
     refuse_weak_password,
     replace_password,
 )
-from app.services.signin import client_policy, lock_user_row
+from app.services.signin import lock_user_row
 from app.services.unit_of_work import start_write
 from auth.passwords import hash_password
 

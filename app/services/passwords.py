@@ -28,9 +28,10 @@ from app.errors import InvalidInput
 from app.models import Client, PasswordHistory, User
 from app.scope import Scope
 from app.services.client_accounts import failure_state, get_account
+from app.services.client_policy import client_policy
 from app.services.permissions import require_admin
 from app.services.sessions import end_all
-from app.services.signin import client_policy, lock_user_row
+from app.services.signin import lock_user_row
 from app.services.unit_of_work import start_write
 from auth.lockout import unlocked
 from auth.password_history import reuses_recent_password

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 from app.config import Config
 from app.models import Client, Role, User
 from app.services.accounts import create_user
+from app.services.client_policy import client_policy
 from app.services.passwords import refuse_weak_password
-from app.services.signin import client_policy
 
 
 def register_customer(

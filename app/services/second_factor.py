@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.config import Config
 from app.models import Client, LoginOutcome, User
 from app.services import recovery_codes
+from app.services.client_policy import policy_for
 from app.services.signin import (
     SecondFactorNeeded,
     SignedIn,
@@ -26,7 +27,6 @@ from app.services.signin import (
     is_locked,
     lock_user_row,
     log_attempt,
-    policy_for,
 )
 from app.services.unit_of_work import start_write
 from auth import totp

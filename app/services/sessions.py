@@ -14,15 +14,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Role, SessionEndReason, User, UserSession
+from app.models import Role, SecurityPolicyRow, SessionEndReason, User, UserSession
 from app.models.login_attempt import MAX_USER_AGENT
 from app.services import audit
-from app.services.signin import client_policy
+from app.services.client_policy import client_policy, remember_policy
 from auth.session_rules import SessionRules, expires_at, session_end
 
+#: Where the Flask session keeps the token of the server-side session.
+SESSION_KEY = "sid"
 TOUCH_EVERY = timedelta(seconds=30)
 STAFF_ROLES = frozenset({Role.STAFF, Role.CLIENT_ADMIN, Role.SUPPORT, Role.PLATFORM_ADMIN})
 
@@ -32,6 +34,10 @@ class SessionCheck:
     ended: SessionEndReason | None  #: why it ended, or None while valid
     expires_at: datetime | None
     idle_limit: timedelta
+
+
+#: `session.info` key of the open session row `load_signed_in` read along with the user.
+_OPEN_ROW = "safeslot.open_session_row"
 
 
 def _hash(token: str) -> str:
@@ -130,9 +136,43 @@ def end_all(session: Session, user_id: uuid.UUID, *, now: datetime) -> int:
     return result.rowcount
 
 
+def load_signed_in(session: Session, user_id: uuid.UUID, token: str | None) -> User | None:
+    """The user, with their client's policy and the open session of `token`, in one query.
+
+    Every signed-in request needs all three (`check` runs next): the policy and the
+    session row are kept for the rest of the transaction instead of being read again.
+    """
+    token_hash = _hash(token) if token else ""
+    row = session.execute(
+        select(User, SecurityPolicyRow, UserSession)
+        .outerjoin(SecurityPolicyRow, SecurityPolicyRow.client_id == User.client_id)
+        .outerjoin(
+            UserSession,
+            and_(
+                UserSession.user_id == User.id,
+                UserSession.token_hash == token_hash,
+                UserSession.ended_at.is_(None),
+            ),
+        )
+        .where(User.id == user_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    user, policy, open_row = row
+    if user.client_id is not None:
+        remember_policy(session, user.client_id, policy)
+    session.info[_OPEN_ROW] = (session.get_transaction(), token_hash, open_row)
+    return user
+
+
 def _open_row(session: Session, user_id: uuid.UUID, token: str | None) -> UserSession | None:
     if not token:
         return None
+    remembered = session.info.pop(_OPEN_ROW, None)
+    if remembered is not None:
+        transaction, token_hash, row = remembered
+        if transaction is session.get_transaction() and token_hash == _hash(token):
+            return row if row is None or row.user_id == user_id else None
     return session.scalars(
         select(UserSession).where(
             UserSession.token_hash == _hash(token),

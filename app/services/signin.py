@@ -28,9 +28,10 @@ from sqlalchemy.orm import Session
 
 from app.blind_index import email_lookup
 from app.config import Config
-from app.models import Client, LoginAttempt, LoginOutcome, SecurityPolicyRow, User
+from app.models import Client, LoginAttempt, LoginOutcome, User
 from app.models.login_attempt import MAX_USER_AGENT
 from app.services import audit, notices
+from app.services.client_policy import policy_for
 from app.services.unit_of_work import start_write
 from auth import lockout
 from auth.passwords import hash_password, needs_rehash, verify_password
@@ -78,34 +79,6 @@ class SecondFactorNeeded:
 
 #: Outcomes that let the person in (an expired password only to change it).
 PASSED = frozenset({LoginOutcome.SUCCESS, LoginOutcome.EXPIRED_PASSWORD})
-
-
-#: Key in `Session.info`: the transaction the remembered policies were read in, and them.
-_POLICIES = "safeslot.security_policies"
-
-
-def client_policy(session: Session, client_id: uuid.UUID) -> SecurityPolicy:
-    """The client's security policy (the defaults until an admin saved one).
-
-    Remembered for the rest of the transaction: a signed-in request consults it several
-    times (session timeouts, password age, second factor), and a client without a stored
-    row would otherwise be queried each time (the identity map cannot remember a miss).
-    A commit or rollback starts a new transaction and so a fresh read.
-    """
-    remembered = session.info.get(_POLICIES)
-    if remembered is None or remembered[0] is not session.get_transaction():
-        remembered = (None, {})
-    known = remembered[1]
-    if client_id not in known:
-        row = session.get(SecurityPolicyRow, client_id)  # may begin the transaction
-        known[client_id] = row.policy() if row is not None else SecurityPolicy()
-    session.info[_POLICIES] = (session.get_transaction(), known)
-    return known[client_id]
-
-
-def policy_for(session: Session, client_id: uuid.UUID | None) -> SecurityPolicy:
-    """The client's policy; platform accounts (no client) follow the defaults."""
-    return SecurityPolicy() if client_id is None else client_policy(session, client_id)
 
 
 def sign_in(

@@ -25,9 +25,10 @@ from app.config import Config
 from app.errors import InvalidInput
 from app.models import User
 from app.services import recovery_codes
+from app.services.client_policy import client_policy
 from app.services.field_errors import InvalidField
 from app.services.sessions import end_all
-from app.services.signin import client_policy, lock_user_row
+from app.services.signin import lock_user_row
 from app.services.unit_of_work import start_write
 from auth import totp
 from auth.mfa_rules import ENROLMENT_LIMIT, second_factor_required, still_valid

@@ -12,9 +12,10 @@ from app.access import login_required_role, public
 from app.db import get_session, utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import Client
+from app.services.client_policy import client_policy
 from app.services.passwords import PasswordRefused
 from app.services.registration import register_customer
-from app.services.signin import Attempt, SecondFactorNeeded, SignInFailed, client_policy, sign_in
+from app.services.signin import Attempt, SecondFactorNeeded, SignInFailed, sign_in
 from app.web import pending_sign_in, signed_in
 from app.web.forms.accounts import RegisterForm, SignInForm
 from app.web.navigation import home_for, safe_next

@@ -23,8 +23,8 @@ from app.db import get_session, utcnow
 from app.errors import NotFound
 from app.models import Client
 from app.services import password_reset as reset
+from app.services.client_policy import client_policy
 from app.services.passwords import PasswordRefused
-from app.services.signin import client_policy
 from app.web.accounts import load_client
 from app.web.forms.password_reset import ForgotPasswordForm, ResetPasswordForm
 from auth.password_rules import CharClass

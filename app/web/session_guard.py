@@ -19,7 +19,7 @@ from app.models import SessionEndReason
 from app.services import sessions
 from scheduling.reasons import describe_duration
 
-SESSION_KEY = "sid"
+SESSION_KEY = sessions.SESSION_KEY
 
 
 def init_app(app: Flask) -> None:

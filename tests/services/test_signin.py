@@ -152,8 +152,8 @@ def test_a_hash_of_an_old_cost_is_upgraded_on_sign_in(db_session, config, make_u
 def test_a_saved_policy_is_read_again_after_the_settings_change(db_session, make_user):
     from app.models import Role
     from app.scope import Scope
+    from app.services.client_policy import client_policy
     from app.services.security_settings import save_settings
-    from app.services.signin import client_policy
 
     admin = make_user(role=Role.CLIENT_ADMIN)
     assert client_policy(db_session, admin.client_id).password.min_length == 12
