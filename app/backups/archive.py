@@ -35,6 +35,8 @@ class Manifest:
     backup_id: str
     tables: dict[str, int] = field(default_factory=dict)
     schema_revision: str | None = None
+    #: Tables backed up without their rows (their schema is there): the data keys.
+    excluded_tables: list[str] = field(default_factory=list)
     format: int = MANIFEST_FORMAT
 
 

@@ -52,18 +52,20 @@ def write_backup(
     key: BackupKey,
     *,
     manifest: Manifest,
+    exclude_data: tuple[str, ...] = (),
     chunk_size: int = DEFAULT_CHUNK_SIZE,
 ) -> WrittenBackup:
     """Write the encrypted backup of `database_url` to `dest` (owner-only), atomically.
 
     The file appears under its name only once complete and flushed to disk; on any
-    failure nothing is left behind.
+    failure nothing is left behind. Tables in `exclude_data` are backed up empty.
     """
     partial = dest.with_name(f".{dest.name}.partial")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
             writer = EncryptingWriter(handle, key, chunk_size=chunk_size)
+            manifest = replace(manifest, excluded_tables=sorted(exclude_data))
             counts = _write_dump(database_url, dest.parent, writer, manifest)
             writer.close()
             handle.flush()
@@ -88,7 +90,8 @@ def _write_dump(
         counts.update(table_counts)
         write_manifest(writer, _with_counts(manifest, table_counts))
 
-    postgres_dump.dump(database_url, writer.write, before=start)
+    excluded = tuple(manifest.excluded_tables)
+    postgres_dump.dump(database_url, writer.write, before=start, exclude_data=excluded)
     return counts
 
 
@@ -100,6 +103,7 @@ def _write_sqlite(
     with tempfile.TemporaryDirectory(dir=work_parent, prefix=".work-") as work:
         copy = Path(work) / "copy.sqlite3"
         sqlite_dump.copy_database(source, copy)
+        sqlite_dump.empty_tables(copy, tuple(manifest.excluded_tables))
         counts = sqlite_dump.table_counts(copy)
         write_manifest(writer, _with_counts(manifest, counts))
         with open(copy, "rb") as plain:

@@ -71,29 +71,42 @@ def table_counts(connection: Connection) -> dict[str, int]:
 
 
 def dump(
-    url: str, write: Callable[[bytes], object], *, before: Callable[[dict[str, int]], None]
+    url: str,
+    write: Callable[[bytes], object],
+    *,
+    before: Callable[[dict[str, int]], None],
+    exclude_data: tuple[str, ...] = (),
 ) -> None:
     """Stream `pg_dump -Fc` of `url` into `write`, first giving `before` the row counts.
 
     The counts and the dump read the same exported snapshot, so they agree even while
-    the application keeps writing.
+    the application keeps writing. Tables in `exclude_data` keep their schema but none
+    of their rows, and are counted as the dump holds them: empty.
     """
     program = _program("pg_dump")
     engine = create_db_engine(url, isolation_level="REPEATABLE READ")
     try:
         with engine.connect() as connection:
             snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-            before(table_counts(connection))
-            _run_dump(program, url, snapshot, write)
+            counts = table_counts(connection)
+            before({name: 0 if name in exclude_data else n for name, n in counts.items()})
+            _run_dump(program, url, snapshot, write, exclude_data)
             connection.rollback()
     finally:
         engine.dispose()
 
 
-def _run_dump(program: str, url: str, snapshot: str, write: Callable[[bytes], object]) -> None:
+def _run_dump(
+    program: str,
+    url: str,
+    snapshot: str,
+    write: Callable[[bytes], object],
+    exclude_data: tuple[str, ...],
+) -> None:
+    excluded = [f"--exclude-table-data=public.{name}" for name in exclude_data]
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
-            [program, "--format=custom", f"--snapshot={snapshot}", "--no-password"],
+            [program, "--format=custom", f"--snapshot={snapshot}", "--no-password", *excluded],
             stdout=subprocess.PIPE,
             stderr=errors,
             env=_environment(url),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,12 +65,7 @@ def check_file(path: Path, key: BackupKey, *, expected_sha256: str | None = None
 
 def restore_file(checked: CheckedFile, key: BackupKey, target_url: str, *, work_dir: Path) -> None:
     """Restore the checked backup into the empty database `target_url`."""
-    target_engine = engine_of(target_url)
-    if checked.manifest.engine != target_engine:
-        raise RestoreRefused(
-            f"this is a {checked.manifest.engine} backup; it cannot be restored into "
-            f"a {target_engine} database"
-        )
+    target_engine = check_engine(checked, target_url)
     if not is_empty(target_url):
         raise RestoreRefused(
             "the target database is not empty: restore only into a new, empty database"
@@ -81,6 +77,17 @@ def restore_file(checked: CheckedFile, key: BackupKey, target_url: str, *, work_
             reader = DecryptingReader(handle, key)
             read_manifest(reader)
             postgres_dump.restore(target_url, reader)
+
+
+def check_engine(checked: CheckedFile, target_url: str) -> str:
+    """The target's engine; `RestoreRefused` unless the backup was made on the same one."""
+    target_engine = engine_of(target_url)
+    if checked.manifest.engine != target_engine:
+        raise RestoreRefused(
+            f"this is a {checked.manifest.engine} backup; it cannot be restored into "
+            f"a {target_engine} database"
+        )
+    return target_engine
 
 
 def is_empty(url: str) -> bool:
@@ -130,20 +137,34 @@ def count_differences(expected: dict[str, int], found: dict[str, int]) -> list[s
 
 
 def restore_to_scratch(
-    checked: CheckedFile, key: BackupKey, database_url: str, work_dir: Path
+    checked: CheckedFile,
+    key: BackupKey,
+    database_url: str,
+    work_dir: Path,
+    then: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
-    """Restore into a scratch database, dropped afterwards; returns its row counts."""
+    """Restore into a scratch database, dropped afterwards; returns its row counts.
+
+    `then`, if given, is called with the scratch database's URL once the counts are
+    taken, before it is dropped (to load and check the data keys).
+    """
     # SQLite: a temporary file. PostgreSQL: a database created and dropped on the
     # server of `database_url`.
     if checked.manifest.engine == SQLITE:
         with tempfile.TemporaryDirectory(dir=work_dir, prefix=".verify-") as work:
             target = Path(work) / "scratch.sqlite3"
             restore_file(checked, key, f"sqlite:///{target}", work_dir=Path(work))
-            return sqlite_dump.table_counts(target)
+            counts = sqlite_dump.table_counts(target)
+            if then is not None:
+                then(f"sqlite:///{target}")
+            return counts
     if engine_of(database_url) != POSTGRESQL:
         raise RestoreRefused(
             "a PostgreSQL backup can be verified only with DATABASE_URL naming a PostgreSQL server"
         )
     with postgres_dump.scratch_database(database_url) as scratch_url:
         restore_file(checked, key, scratch_url, work_dir=work_dir)
-        return counts_of(scratch_url)
+        counts = counts_of(scratch_url)
+        if then is not None:
+            then(scratch_url)
+        return counts

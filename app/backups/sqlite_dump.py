@@ -50,6 +50,23 @@ def copy_database(source: Path, dest: Path) -> None:
         dst.execute("PRAGMA journal_mode = DELETE")
 
 
+def empty_tables(path: Path, names: tuple[str, ...]) -> None:
+    """Delete every row of the tables `names` in the copy at `path`, leaving no trace.
+
+    `secure_delete` overwrites the freed space with zeros, so the rows' bytes are gone
+    from the file itself, not only unreachable; the tables' schema stays.
+    """
+    with _connect(path) as connection:
+        # A scratch copy: no journal on disk and no fsync (it is encrypted, then deleted).
+        connection.execute("PRAGMA journal_mode = MEMORY")
+        connection.execute("PRAGMA synchronous = OFF")
+        connection.execute("PRAGMA secure_delete = ON")
+        present = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        for name in names:
+            if name in present:
+                connection.execute(f'DELETE FROM "{_quoted(name)}"')  # noqa: S608 (our table names)
+
+
 def table_counts(path: Path) -> dict[str, int]:
     """Rows per table of the database file `path`."""
     with _connect(path, read_only=True) as connection:

@@ -15,9 +15,10 @@ from app.backups.restore import RestoreRefused
 from app.backups.sqlite_dump import SQLiteRestoreError
 from app.cli.state import CliState, pass_state
 from app.config import Config
+from app.crypto.errors import FieldCryptoError
 from app.db import get_session, utcnow
 from app.models import Backup, BackupStatus
-from app.services import backup_checks, backups
+from app.services import backup_checks, backups, key_file
 
 
 @click.group()
@@ -101,7 +102,8 @@ def verify(state: CliState, file: str) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_state
 def restore(state: CliState, file: str, yes: bool) -> None:
-    """Restore FILE into the configured database, which must be empty."""
+    """Restore FILE into the configured database, which must be empty, with the data keys
+    of the key file in SAFESLOT_BACKUP_DIR (shredded clients' keys are not there)."""
     config = state.app.config["SAFESLOT"]
     path = _locate(config, file)
     target = make_url(config.database_url).render_as_string(hide_password=True)
@@ -117,10 +119,34 @@ def restore(state: CliState, file: str, yes: bool) -> None:
         )
     try:
         restored = backup_checks.restore(config, path)
-    except (BackupFileError, RestoreRefused, PostgresToolError, SQLiteRestoreError) as error:
+    except (
+        BackupFileError,
+        RestoreRefused,
+        PostgresToolError,
+        SQLiteRestoreError,
+        FieldCryptoError,
+    ) as error:
         raise click.ClickException(f"nothing was restored: {error}") from None
+    except backup_checks.KeysNotLoaded as error:
+        raise click.ClickException(str(error)) from None
     total = sum(restored.counts.values())
     click.echo(f"Restored {path.name}: {len(restored.counts)} tables, {total} rows.")
+    keys = restored.keys
+    click.echo(
+        f"Data keys from {key_file.target(config).path}: {keys.live} loaded, "
+        f"{keys.shredded} shredded (those clients' private fields read as unavailable)."
+    )
+    if keys.from_backup:
+        click.echo(
+            f"{keys.from_backup} data key(s) came from the backup itself (made by an older "
+            "release) and are not in the key file."
+        )
+    if keys.missing:
+        click.echo(
+            f"WARNING: {len(keys.missing)} data key(s) the backup uses are not in the key "
+            "file; the fields they sealed read as unavailable.",
+            err=True,
+        )
     if restored.differences:
         raise click.ClickException("row counts differ: " + "; ".join(restored.differences))
     revision = restored.checked.manifest.schema_revision

@@ -9,7 +9,7 @@ from app.crypto.errors import FieldCryptoError
 from app.crypto.keyring import keyring_for
 from app.db import get_db, utcnow
 from app.errors import NotFound
-from app.services import key_admin, key_rotation
+from app.services import key_admin, key_file, key_rotation
 
 
 @click.group("keys")
@@ -72,6 +72,10 @@ def rotate_command(state: CliState, reencrypt_only: bool, batch_size: int) -> No
         click.echo(
             f"{report.values_unreadable} value(s) belong to shredded keys and stay unreadable."
         )
+    # The key file must hold the new keys and the new wrapping before a master key goes.
+    _report_key_file(
+        key_file.update_key_file(database.engine, key_file.target(state.app.config["SAFESLOT"]))
+    )
     if report.rows_skipped:
         click.echo(
             f"{report.rows_skipped} row(s) changed while being moved; "
@@ -79,19 +83,31 @@ def rotate_command(state: CliState, reencrypt_only: bool, batch_size: int) -> No
         )
     else:
         click.echo(
-            "Every row is on its client's active key; `safeslot keys retire` removes old keys."
+            "Every row is on its client's active key; `safeslot keys retire` retires old keys."
         )
 
 
 @keys_group.command("retire")
 @pass_state
 def retire_command(state: CliState) -> None:
-    """Delete old data keys no row uses; list master keys no longer needed."""
+    """Retire old data keys no row uses (kept while older backups need them); list master
+    keys no longer needed."""
     database = get_db(state.app)
-    report = key_admin.retire(database.session, keyring_for(database.engine))
+    report = key_admin.retire(
+        database.session,
+        keyring_for(database.engine),
+        key_file.target(state.app.config["SAFESLOT"]),
+        now=utcnow(),
+    )
     click.echo(f"Removed {len(report.removed)} old data key(s).")
+    if report.kept_for_backups:
+        click.echo(
+            f"Kept {len(report.kept_for_backups)} retired data key(s) for backups made before "
+            "they were retired; they go when retention prunes those backups."
+        )
     for key_id, rows in report.still_used.items():
         click.echo(f"  kept {key_id}: {rows} row(s) still use it (run `safeslot keys rotate`)")
+    _report_key_file(report.key_file)
     if report.unneeded_master_keys:
         click.echo("Master keys no longer needed (remove from SAFESLOT_RETIRED_MASTER_KEYS):")
         for mid in report.unneeded_master_keys:
@@ -109,8 +125,9 @@ def shred_command(state: CliState, client_slug: str, yes: bool) -> None:
     if not yes:
         click.echo(
             f"This destroys every data key of client {client_slug!r}. Its names, e-mail "
-            "addresses, phone numbers and notes become unreadable for good; backups made "
-            "before now follow once the master key is replaced (see README)."
+            "addresses, phone numbers and notes become unreadable for good, in the database "
+            "and in every backup (backups hold no keys; the key file beside them is "
+            "rewritten now)."
         )
         typed = click.prompt("Type the client's slug to confirm", default="", show_default=False)
         if typed != client_slug:
@@ -119,10 +136,33 @@ def shred_command(state: CliState, client_slug: str, yes: bool) -> None:
     keyring = keyring_for(database.engine)
     with database.session() as session:
         try:
-            count = key_admin.shred_client(session, keyring, client_slug, now=utcnow())
+            report = key_admin.shred_client(
+                session,
+                keyring,
+                client_slug,
+                key_file.target(state.app.config["SAFESLOT"]),
+                now=utcnow(),
+            )
         except NotFound as error:
             raise click.ClickException(str(error)) from None
-    click.echo(f"Shredded {count} data key(s) of client {client_slug!r}.")
+    click.echo(f"Shredded {report.shredded} data key(s) of client {client_slug!r}.")
+    _report_key_file(report.key_file)
+
+
+def _report_key_file(update: key_file.KeyFileUpdate) -> None:
+    """Say where the key file was rewritten, or fail loudly: backups still hold old keys."""
+    if update.ok:
+        click.echo(
+            f"Data-key file rewritten: {update.path} "
+            f"({update.live} key(s), {update.shredded} shredded)."
+        )
+        return
+    raise click.ClickException(
+        f"the data-key file {update.path} could not be rewritten ({update.error}). Until it "
+        "is, backups can be restored with the keys it still holds. The next backup rewrites "
+        "it (the beat checks every minute); the platform administrators were e-mailed "
+        "if this was a shred."
+    )
 
 
 def _master_role(mid: str, keyring) -> str:
@@ -136,4 +176,6 @@ def _master_role(mid: str, keyring) -> str:
 def _key_state(key: key_admin.KeyStatus) -> str:
     if key.shredded_at is not None:
         return "shredded"
+    if key.retired_at is not None:
+        return "retired"  # no row uses it; kept for backups made before
     return "active" if key.is_active else "old"

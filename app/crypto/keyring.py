@@ -1,11 +1,15 @@
 """The keyring: master keys from the configuration, data keys from the database.
 
 Unwrapped data keys are cached per process (keyed by key id) for `CACHE_SECONDS`,
-so opening a field costs AES only; after that a key is read again, so a key
-shredded by another process stops opening here within that time. Which key
-*seals* is asked of the database once per transaction instead (see
-app.crypto.events): a rotation is then followed at once, and no process keeps
-writing with a key that `keys retire` might delete.
+so opening a field costs AES only. A key shredded by another process must not go
+on opening here for that long, so at most every `RECHECK_SECONDS` the first value
+opened from the cache asks the database, in one primary-key query for every cached
+key, which of them still have key material; the others leave the cache and read as
+shredded from then on. A busy process pays one small query per interval, an idle
+one nothing; no request pays a query of its own. Which key *seals* is asked of the
+database once per transaction instead (see app.crypto.events): a rotation is then
+followed at once, and no process keeps writing with a key that `keys retire` might
+delete.
 """
 
 from __future__ import annotations
@@ -25,6 +29,10 @@ from app.crypto.errors import UnknownDataKey, UnknownMasterKey
 
 #: How long an unwrapped data key stays in a process's memory.
 CACHE_SECONDS = 300.0
+#: How long a process may go on opening values with a key shredded elsewhere, at most.
+RECHECK_SECONDS = 5.0
+#: Key ids per re-check query (bound parameters stay well under every driver's limit).
+RECHECK_BATCH = 500
 
 
 def data_keys_table() -> Table:
@@ -55,8 +63,12 @@ class Keyring:
     master_key: bytes = field(repr=False)
     retired_master_keys: tuple[bytes, ...] = field(default=(), repr=False)
     cache_seconds: float = CACHE_SECONDS
+    recheck_seconds: float = RECHECK_SECONDS
+    #: Monotonic seconds; a parameter so that tests can move time on.
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     _cache: dict[uuid.UUID, tuple[float, OpenKey]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _checked_at: float | None = field(default=None, repr=False)
 
     @property
     def current_master_id(self) -> str:
@@ -84,7 +96,7 @@ class Keyring:
     def cached_key(self, key_id: uuid.UUID) -> OpenKey | None:
         """The key from this process's cache, if it is there and fresh."""
         cached = self._cache.get(key_id)  # a dict read is atomic: no lock on the hot path
-        if cached is not None and time.monotonic() - cached[0] < self.cache_seconds:
+        if cached is not None and self.clock() - cached[0] < self.cache_seconds:
             return cached[1]
         return None
 
@@ -96,10 +108,15 @@ class Keyring:
         `connection` may be a function giving one, called only when the cache misses.
         """
         cached = self.cached_key(key_id)
-        if cached is not None:
+        if cached is not None and (cached.key is None or not self._recheck_due()):
             return cached
         if callable(connection) and not isinstance(connection, Connection):
             connection = connection()
+        if cached is not None:
+            self.recheck(connection)
+            cached = self.cached_key(key_id)
+            if cached is not None:
+                return cached
         keys = data_keys_table()
         row = connection.execute(
             select(keys.c.client_id, keys.c.wrapped_key, keys.c.master_key_id).where(
@@ -113,10 +130,33 @@ class Keyring:
             key = self.unwrap(key_id, row.client_id, row.wrapped_key, row.master_key_id)
         return self.remember(OpenKey(key_id, row.client_id, key))
 
+    def _recheck_due(self) -> bool:
+        checked_at = self._checked_at
+        return checked_at is None or self.clock() - checked_at >= self.recheck_seconds
+
+    def recheck(self, connection: Connection) -> None:
+        """Drop every cached key that lost its key material (shredded) or its row."""
+        with self._lock:
+            self._checked_at = self.clock()  # first: concurrent openers skip the query
+            held = [k for k, (_at, key) in self._cache.items() if key.key is not None]
+        keys = data_keys_table()
+        live: set[uuid.UUID] = set()
+        for start in range(0, len(held), RECHECK_BATCH):
+            batch = held[start : start + RECHECK_BATCH]
+            live.update(
+                connection.execute(
+                    select(keys.c.id).where(keys.c.id.in_(batch), keys.c.wrapped_key.is_not(None))
+                ).scalars()
+            )
+        self.forget(*(key_id for key_id in held if key_id not in live))
+
     def remember(self, key: OpenKey) -> OpenKey:
         """Cache an unwrapped key (shredded ones too: they stay unreadable)."""
         with self._lock:
-            self._cache[key.key_id] = (time.monotonic(), key)
+            now = self.clock()
+            self._cache[key.key_id] = (now, key)
+            if self._checked_at is None:
+                self._checked_at = now  # a key just read is live: the interval starts here
         return key
 
     def forget(self, *key_ids: uuid.UUID) -> None:

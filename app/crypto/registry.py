@@ -86,3 +86,16 @@ def _distinct_keys(values: tuple[str | None, ...]) -> Iterator[uuid.UUID]:
             yield uuid.UUID(hex=value)
         except ValueError:
             continue  # not a ciphertext: a row the migration has not converted
+
+
+def key_owners(connection: sa.Connection) -> dict[uuid.UUID, uuid.UUID | None]:
+    """Every data key the stored values name, with the client owning those rows (full scans)."""
+    owners: dict[uuid.UUID, uuid.UUID | None] = {}
+    for private in private_tables():
+        for column in private.columns:
+            key_column = private.key_column(column)
+            stmt = sa.select(key_column, private.owner).where(key_column.is_not(None)).distinct()
+            for hex_id, owner in connection.execute(stmt):
+                for key_id in _distinct_keys((hex_id,)):
+                    owners.setdefault(key_id, owner)
+    return owners

@@ -51,6 +51,9 @@ class DataKey(UUIDPrimaryKey, CreatedAt, Base):
     master_key_id: Mapped[str | None] = mapped_column(String(16))
     #: When a newer key took over sealing; rows move off this key during rotation.
     superseded_at: Mapped[datetime | None]
+    #: When `keys retire` found no row using it. Backups hold no keys, so a retired key is
+    #: kept (and in the backups' key file) until no kept backup started before this.
+    retired_at: Mapped[datetime | None]
     #: When the key material was destroyed: its ciphertexts can never be opened again.
     shredded_at: Mapped[datetime | None]
 

@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "erasure.request": "Customer asked for erasure",
     "erasure.decline": "Declined an erasure request",
     "keys.retire": "Retired an encryption key",
+    "keys.delete": "Deleted a retired encryption key",
     "keys.shred": "Destroyed an encryption key",
     "record_lock.set": "Locked a record",
     "record_lock.change": "Changed a record lock",

@@ -2,8 +2,12 @@
 
 Verification decrypts a file completely, checks its SHA-256 against the one recorded,
 restores it into a scratch database and compares rows per table with the counts taken
-when it was made. Restoring goes only into an empty database and only from a file that
-has checked out completely first.
+when it was made (`data_keys` is empty in both: backups hold no keys), then loads the
+data-key file into it and checks that every key the backup's rows use is there, and
+that every key unwraps with the configured master keys. Restoring goes only into an
+empty database and only from a backup and a key file that have checked out completely
+first; the keys of shredded clients are not in the key file, so their fields restore
+as unavailable.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from app.backups.format import BackupFileError
 from app.backups.restore import (
     CheckedFile,
     RestoreRefused,
+    check_engine,
     check_file,
     count_differences,
     counts_of,
@@ -32,9 +37,12 @@ from app.backups.restore import (
 )
 from app.backups.schedule import week_key
 from app.config import Config
+from app.crypto import keyring_from_config
+from app.crypto.errors import FieldCryptoError
 from app.db import create_db_engine, utcnow
 from app.models import Backup, BackupStatus
 from app.models.backup import MAX_MESSAGE
+from app.services import key_file
 from app.services.backups import (
     backup_key,
     claim,
@@ -43,6 +51,7 @@ from app.services.backups import (
     notify_admins,
     safe_message,
 )
+from app.services.key_file import KeyFile, LoadedKeys
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +80,16 @@ def verify_path(session: Session, config: Config, path: Path, *, now: datetime) 
 
 def _verify(config: Config, path: Path, *, expected_sha256: str | None) -> Verification:
     key = backup_key(config)
+    loaded: list[LoadedKeys] = []
     try:
         checked = check_file(path, key, expected_sha256=expected_sha256)
+        keys = _checked_keys(config)
         work = ensure_directory(config.backup_dir)
-        found = restore_to_scratch(checked, key, config.database_url, work)
+
+        def load(url: str) -> None:
+            loaded.append(key_file.load_keys(url, keys))
+
+        found = restore_to_scratch(checked, key, config.database_url, work, then=load)
     except Exception as exc:  # noqa: BLE001 (a failed verification is a result, not a crash)
         return Verification(False, _message(exc))
     differences = count_differences(checked.manifest.tables, found)
@@ -82,12 +97,32 @@ def _verify(config: Config, path: Path, *, expected_sha256: str | None) -> Verif
         return Verification(
             False, ("row counts differ: " + "; ".join(differences))[:MAX_MESSAGE], checked
         )
+    [keys_in] = loaded
+    if keys_in.missing:
+        return Verification(
+            False,
+            f"{len(keys_in.missing)} data key(s) the backup's rows use are not in the "
+            "data-key file: those fields would restore as unavailable",
+            checked,
+        )
     total = sum(found.values())
-    return Verification(True, f"restored {len(found)} tables, {total} rows, counts match", checked)
+    return Verification(
+        True,
+        f"restored {len(found)} tables, {total} rows, counts match; "
+        f"{keys_in.live} data key(s) loaded from the key file, {keys_in.shredded} shredded",
+        checked,
+    )
+
+
+def _checked_keys(config: Config) -> KeyFile:
+    """The deployment's key file, opened, with every key unwrapping: or an error."""
+    keys = key_file.read_key_file(key_file.target(config).path, backup_key(config))
+    key_file.check_unwraps(keys, keyring_from_config(config))
+    return keys
 
 
 def _message(exc: BaseException) -> str:
-    if isinstance(exc, RestoreRefused):
+    if isinstance(exc, RestoreRefused | FieldCryptoError):
         return str(exc)[:MAX_MESSAGE]
     return safe_message(exc)
 
@@ -123,11 +158,16 @@ def verify_newest_weekly(session: Session, config: Config, *, now: datetime) -> 
 
 @dataclass(frozen=True)
 class Restored:
-    """What a restore put back: the backup's manifest and the rows found afterwards."""
+    """What a restore put back: the backup's manifest, the rows found, the data keys."""
 
     checked: CheckedFile
     counts: dict[str, int]
     differences: list[str]
+    keys: LoadedKeys
+
+
+class KeysNotLoaded(Exception):
+    """The backup was restored, but its data keys could not be put in; the message says so."""
 
 
 def check_restore_target(config: Config) -> None:
@@ -139,19 +179,30 @@ def check_restore_target(config: Config) -> None:
 
 
 def restore(config: Config, path: Path) -> Restored:
-    """Restore the file at `path` into the configured (empty) database.
+    """Restore the file at `path` into the configured (empty) database, with its data keys.
 
-    Raises `BackupFileError` for a file that is not intact or not ours, and
-    `RestoreRefused` when the target is not empty; in both cases nothing was restored.
+    Raises `BackupFileError` for a backup or key file that is not intact or not ours,
+    `FieldCryptoError` for keys the configured master keys cannot unwrap, and
+    `RestoreRefused` when the target is not empty; in all of these nothing was restored.
     """
     key = backup_key(config)
     check_restore_target(config)
     checked = check_file(path, key)
+    check_engine(checked, config.database_url)
+    keys = _checked_keys(config)
     restore_file(checked, key, config.database_url, work_dir=ensure_directory(config.backup_dir))
-    counts = counts_of(config.database_url)
+    counts = counts_of(config.database_url)  # as the dump held them: no data keys
+    try:
+        loaded = key_file.load_keys(config.database_url, keys)
+    except SQLAlchemyError:
+        raise KeysNotLoaded(
+            "the backup was restored but its data keys could not be loaded; drop the "
+            "database, create it empty and restore again"
+        ) from None
     _mark_restored_backup_complete(config, checked)
     log.info("restored backup file %s", path.name)
-    return Restored(checked, counts, count_differences(checked.manifest.tables, counts))
+    differences = count_differences(checked.manifest.tables, counts)
+    return Restored(checked, counts, differences, loaded)
 
 
 def _mark_restored_backup_complete(config: Config, checked: CheckedFile) -> None:
@@ -184,4 +235,11 @@ def _update_restored_row(engine: Engine, checked: CheckedFile) -> None:
         )
 
 
-__all__ = ["BackupFileError", "RestoreRefused", "Verification", "restore", "verify_path"]
+__all__ = [
+    "BackupFileError",
+    "KeysNotLoaded",
+    "RestoreRefused",
+    "Verification",
+    "restore",
+    "verify_path",
+]

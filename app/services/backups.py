@@ -3,6 +3,10 @@
 Each backup is a row first (status "running", committed), then a file, then the row's
 outcome. A failure is recorded with a message of ours (never a database error's text)
 and e-mailed to the platform administrators through the outbox.
+
+A backup holds no data keys: `data_keys` is dumped empty and the key file beside the
+backups (app.services.key_file) is rewritten after the dump, so it holds every key the
+dump's rows use. A backup whose key file cannot be written is a failed backup.
 """
 
 from __future__ import annotations
@@ -11,9 +15,9 @@ import logging
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.backups.archive import Manifest
 from app.backups.create import UnsupportedDatabase, engine_of, ensure_directory, write_backup
@@ -23,17 +27,21 @@ from app.backups.retention import RetentionPolicy, backups_to_keep
 from app.backups.schedule import backup_due, latest_slot
 from app.backups.sqlite_dump import SQLiteRestoreError
 from app.config import Config
+from app.crypto.keyring import keyring_for
 from app.db import utcnow
 from app.models import Backup, BackupStatus, JobClaim, Role, User
 from app.models.backup import MAX_MESSAGE
 from app.schema import current_revision
-from app.services import outbox
+from app.services import key_admin, key_file, outbox
+from app.services.key_file import KeyFileError
 
 log = logging.getLogger(__name__)
 
 SCHEDULED_JOB = "backup"
 #: Errors whose messages are ours and safe to show; anything else is named by type only.
 KNOWN_ERRORS = (BackupFileError, PostgresToolError, SQLiteRestoreError, UnsupportedDatabase)
+#: How a failed key-file rewrite is named in the backup's message.
+KEY_FILE_FAILED = "the data-key file could not be rewritten"
 
 
 def backup_key(config: Config) -> BackupKey:
@@ -91,12 +99,24 @@ def run_backup(
             schema_revision=current_revision(session.get_bind()),
         )
         written = write_backup(
-            config.database_url, directory / backup.file_name, key, manifest=manifest
+            config.database_url,
+            directory / backup.file_name,
+            key,
+            manifest=manifest,
+            exclude_data=(key_file.KEY_TABLE,),
         )
     except Exception as exc:  # noqa: BLE001 (every failure is recorded, then reported)
         session.rollback()
         _fail(session, backup, safe_message(exc), what="backup")
         log.error("backup %s failed: %s", backup.id, type(exc).__name__)
+        return backup
+    keys = key_file.update_key_file(session.get_bind().engine, key_file.target(config))
+    if not keys.ok:
+        # Without its keys the file restores no private field: not a backup to rely on.
+        (directory / backup.file_name).unlink(missing_ok=True)
+        session.rollback()
+        _fail(session, backup, f"{KEY_FILE_FAILED} ({keys.error})"[:MAX_MESSAGE], what="backup")
+        log.error("backup %s failed: data-key file not written", backup.id)
         return backup
     backup.status = BackupStatus.SUCCEEDED
     backup.finished_at = _now_after(now)
@@ -192,7 +212,22 @@ def prune(session: Session, config: Config, *, now: datetime) -> list[Backup]:
         backup.removed_at = now
         log.info("backup %s removed by retention: %s", backup.id, backup.file_name)
     session.commit()
+    if removed:
+        _drop_keys_no_backup_needs(session, config)
     return removed
+
+
+def _drop_keys_no_backup_needs(session: Session, config: Config) -> None:
+    """Retired data keys only pruned backups needed leave the database and the key file."""
+    engine = session.get_bind().engine
+    deleted = key_admin.delete_unneeded_retired(_sessions(engine), keyring_for(engine))
+    if deleted:
+        key_file.update_key_file(engine, key_file.target(config))  # a failure is logged
+        log.info("%d retired data key(s) deleted: no kept backup needs them", len(deleted))
+
+
+def _sessions(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
 
 
 def claim(session: Session, job: str, period: str) -> bool:
@@ -220,6 +255,7 @@ def run_scheduled_backup(session: Session, config: Config, *, now: datetime) -> 
         "hour": config.backup_hour,
         "every_minutes": config.backup_every_minutes,
     }
+    _refresh_key_file(session, config)
     if not backup_due(now, last_started_at=last_started, **schedule):
         return None
     slot = latest_slot(now, **schedule)
@@ -229,3 +265,12 @@ def run_scheduled_backup(session: Session, config: Config, *, now: datetime) -> 
     if backup.status is BackupStatus.SUCCEEDED:
         prune(session, config, now=now)
     return backup
+
+
+def _refresh_key_file(session: Session, config: Config) -> None:
+    """Every minute: make the key file match the database (after a shred run elsewhere)."""
+    try:
+        if key_file.refresh_if_stale(session.get_bind().engine, key_file.target(config)):
+            log.info("data-key file rewritten: it differed from the database")
+    except (OSError, KeyFileError) as exc:
+        log.error("the data-key file could not be refreshed: %s", type(exc).__name__)

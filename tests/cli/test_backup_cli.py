@@ -80,6 +80,7 @@ def test_restore_into_an_empty_database_brings_every_appointment_back(tmp_path: 
         after = set(rows(target.config["SAFESLOT"].database_url, select(Appointment.id)))
     assert result.exit_code == 0, result.output
     assert "Restored" in result.output
+    assert "Data keys from" in result.output and "0 shredded" in result.output
     assert len(before) == 5 and after == before
 
 

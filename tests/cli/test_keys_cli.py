@@ -80,6 +80,9 @@ def test_shred_needs_the_slug_typed_and_then_destroys_the_clients_keys(
         assert session.get_one(User, stays.id).display_name == "Kept Person"
     doomed_keys = [key for key in _keys(app) if key.client_id == doomed.id]
     assert [key.wrapped_key for key in doomed_keys] == [None]
+    key_file = app.config["SAFESLOT"].backup_dir / "data-keys.enc"
+    assert f"Data-key file rewritten: {key_file}" in shredded.output
+    assert "1 shredded" in shredded.output
 
 
 def test_shred_of_an_unknown_client_fails_and_changes_nothing(app: Flask, make_user) -> None:

@@ -14,7 +14,7 @@ from app.crypto.events import UNREADABLE
 from app.crypto.keyring import Keyring, keyring_for, register_keyring
 from app.db import get_db
 from app.models import Appointment, AuditEvent, DataKey, Role, User
-from app.services import key_admin, key_rotation
+from app.services import key_admin, key_file, key_rotation
 from tests.db.crypto_helpers import fresh_session, stored
 from tests.settings import TEST_MASTER_KEY
 from tests.web.forms import sign_in
@@ -32,6 +32,10 @@ def _world(make_client, make_user, make_appointment) -> dict:
         world[name] = (client, customer, appointment)
     world["support"] = make_user(role=Role.SUPPORT, display_name="Support person")
     return world
+
+
+def _key_file(app: Flask) -> key_file.KeyFileTarget:
+    return key_file.target(app.config["SAFESLOT"])
 
 
 def _active_keys(app: Flask) -> dict:
@@ -72,7 +76,9 @@ def test_after_rotation_and_retire_every_row_decrypts_and_old_keys_are_gone(
         key_header(new_keys[customer.client_id])
     )
 
-    retired = key_admin.retire(database.session, keyring_for(database.engine))
+    retired = key_admin.retire(
+        database.session, keyring_for(database.engine), _key_file(app), now=NOW
+    )
     assert set(retired.removed) == set(old_keys.values()) and not retired.still_used
     with fresh_session(app) as session:
         assert set(session.scalars(sa.select(DataKey.id))) == set(new_keys.values())
@@ -90,14 +96,17 @@ def test_an_interrupted_rotation_keeps_old_keys_until_a_rerun_moves_the_rows(
     old_keys = set(_active_keys(app).values())
     key_rotation.start_new_keys(database.session, keyring, now=NOW)  # ... and then interrupted
 
-    kept = key_admin.retire(database.session, keyring)
+    kept = key_admin.retire(database.session, keyring, _key_file(app), now=NOW)
     assert kept.removed == [] and set(kept.still_used) == old_keys
 
     rerun = key_rotation.rotate(database.session, keyring, now=NOW, new_keys=False)
     assert rerun.new_keys == [] and rerun.rows_moved > 0
     again = key_rotation.rotate(database.session, keyring, now=NOW, new_keys=False)
     assert again.rows_moved == 0
-    assert set(key_admin.retire(database.session, keyring).removed) == old_keys
+    assert (
+        set(key_admin.retire(database.session, keyring, _key_file(app), now=NOW).removed)
+        == old_keys
+    )
     _new_process(app)
     assert _read_everything(app) == before
 
@@ -146,7 +155,7 @@ def test_a_new_master_key_rewraps_every_data_key_and_frees_the_old_one(
 
     report = key_rotation.rotate(database.session, keyring, now=NOW, new_keys=False)
     assert report.rewrapped == 3
-    retired = key_admin.retire(database.session, keyring)
+    retired = key_admin.retire(database.session, keyring, _key_file(app), now=NOW)
     assert retired.unneeded_master_keys == [Keyring(TEST_MASTER_KEY).current_master_id]
 
     _new_process(app, new_master)  # the old master key is gone from the configuration
@@ -162,10 +171,10 @@ def test_shredding_one_client_leaves_its_fields_unreadable_and_others_readable(
     database = get_db(app)
 
     with database.session() as session:
-        count = key_admin.shred_client(
-            session, keyring_for(database.engine), shredded_client.slug, now=NOW
+        report = key_admin.shred_client(
+            session, keyring_for(database.engine), shredded_client.slug, _key_file(app), now=NOW
         )
-    assert count == 1
+    assert report.shredded == 1 and report.key_file.ok
 
     _new_process(app)
     with fresh_session(app) as session:
@@ -190,7 +199,9 @@ def test_pages_of_a_shredded_client_show_a_placeholder(
     sign_in(client, staff)
     database = get_db(app)
     with database.session() as session:
-        key_admin.shred_client(session, keyring_for(database.engine), shredded.slug, now=NOW)
+        key_admin.shred_client(
+            session, keyring_for(database.engine), shredded.slug, _key_file(app), now=NOW
+        )
 
     page = client.get("/staff/customers")
     assert page.status_code == 200

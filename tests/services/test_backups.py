@@ -14,6 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.backups import key_file
 from app.backups.archive import Manifest, write_manifest
 from app.backups.format import BackupFileError, BackupKey, EncryptingWriter, WrongBackupKey
 from app.backups.restore import RestoreRefused
@@ -189,7 +190,12 @@ def test_verify_restores_into_a_scratch_database_and_records_the_result(
     db_session.refresh(made)
     assert made.verify_ok is True
     assert made.verified_at == NOW
-    assert sorted(p.name for p in config.backup_dir.iterdir()) == [made.file_name]
+    # Nothing of the scratch restore is left: the backup, and the data-key file with its lock.
+    assert {p.name for p in config.backup_dir.iterdir()} == {
+        made.file_name,
+        key_file.FILE_NAME,
+        key_file.LOCK_NAME,
+    }
 
 
 def test_a_failed_verification_is_recorded_and_mailed_to_platform_admins(
