@@ -7,22 +7,28 @@ its property. Times are written in UTC, so no calendar has to know a schedule's 
 Serializing costs about 0.4 ms per event, so each VEVENT is rendered once per
 distinct `EventValues` (which holds everything that changes it) and the bytes are
 reused; a feed is the library's own calendar header with the cached events spliced
-in before its closing line.
+in before its closing line. `event_digest` names those bytes across processes, so
+callers may keep them anywhere (feeds keep them in the database).
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+import icalendar
 from icalendar import Calendar, Event, vDuration
 
 from scheduling.status import AppointmentStatus
 
 PRODUCT_ID = "-//SafeSlot//Appointments//EN"
+#: Part of every event digest: bytes written by another version of `_event_bytes` or of
+#: the library may differ, so they must not be reused. Bump when `_event_bytes` changes.
+RENDERER = f"safeslot-vevent-1|icalendar-{icalendar.__version__}"
 _CALENDAR_END = b"END:VCALENDAR\r\n"
 
 #: iCalendar's STATUS for each status that still holds its time; the rest are cancelled.
@@ -87,6 +93,15 @@ def render_event(values: EventValues) -> bytes:
     return _event_bytes(values)
 
 
+def event_digest(values: EventValues) -> str:
+    """A stable name for the bytes `render_event(values)` gives, in any process.
+
+    Every value the event shows is in it (the dataclass's repr lists every field,
+    with its type), and so is the renderer, so equal digests mean equal bytes.
+    """
+    return hashlib.sha256(f"{RENDERER}\n{values!r}".encode()).hexdigest()
+
+
 def _event_bytes(values: EventValues) -> bytes:
     event = Event()
     event.add("uid", values.uid)
@@ -118,6 +133,22 @@ def render_calendar(
     only evict events that feeds will ask for again.
     """
     render = render_event if cache else _event_bytes
+    return calendar_bytes(
+        (render(values) for values in events),
+        name=name,
+        method=method,
+        refresh_minutes=refresh_minutes,
+    )
+
+
+def calendar_bytes(
+    events: Iterable[bytes],
+    *,
+    name: str | None = None,
+    method: str | None = None,
+    refresh_minutes: int | None = None,
+) -> bytes:
+    """A VCALENDAR around VEVENTs already serialized by `render_event`."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -132,5 +163,5 @@ def render_calendar(
         # An unknown X- property has no type to give the library, so it gets the text form.
         calendar.add("x-published-ttl", vDuration(every).to_ical().decode())
     header = calendar.to_ical()
-    body = b"".join(render(values) for values in events)
+    body = b"".join(events)
     return header[: -len(_CALENDAR_END)] + body + _CALENDAR_END

@@ -25,6 +25,7 @@ from app.models.reminder import (
     ReminderSettings,
     ServiceReminderLeads,
 )
+from app.models.rendered_calendar_event import EventVariant, RenderedCalendarEvent
 from app.models.schedule import (
     Closure,
     DateOverride,
@@ -59,6 +60,7 @@ __all__ = [
     "DateOverride",
     "ErasureRequest",
     "ErasureStatus",
+    "EventVariant",
     "FeedScope",
     "GrantKind",
     "JobClaim",
@@ -72,6 +74,7 @@ __all__ = [
     "Reminder",
     "ReminderPreference",
     "ReminderSettings",
+    "RenderedCalendarEvent",
     "Role",
     "Schedule",
     "SecurityPolicyRow",

@@ -14,7 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
@@ -23,16 +33,18 @@ from app.models import (
     AppointmentStatus,
     CalendarFeedToken,
     Client,
+    EventVariant,
     FeedScope,
     Role,
     Service,
     User,
 )
 from app.scope import Scope
-from app.services import feed_cache
+from app.services import feed_cache, rendered_events
 from app.services.agenda import LOCKED_LABEL
 from app.services.feed_tokens import token_hash
-from scheduling.ical import EventValues, Privacy, event_uid, feed_summary, render_calendar
+from app.services.sealed_columns import Opener
+from scheduling.ical import EventValues, Privacy, calendar_bytes, event_uid, feed_summary
 
 #: Past appointments kept in a feed; older ones have no use on a phone.
 PAST_DAYS = 90
@@ -147,7 +159,43 @@ def fingerprint(session: Session, feed: Feed, cutoff: datetime) -> str:
 
 
 def render_feed(session: Session, feed: Feed, cutoff: datetime) -> bytes:
-    """The feed's iCalendar bytes (each event rendered once per change, see scheduling.ical)."""
+    """The feed's iCalendar bytes; events come from the store unless their values changed.
+
+    One query reads the rows with their stored events (app.services.rendered_events);
+    only what the store lacks is rendered by the library, then written back. No
+    customer is loaded: names are read only at a level that shows them, and each
+    is opened once.
+    """
+    client_id = feed.scope.client_id
+    store = rendered_events.StoredEvents(session, client_id)
+    names = _Names(session, client_id)
+    stmt = _feed_rows(feed, cutoff, feed.scope.locked_customer_ids(session))
+    # Plain rows through Core, unpacked by position: ORM loading, or reading a row's
+    # columns by name, would cost more than everything else done for a stored event.
+    bodies = []
+    for row in session.connection().execute(stmt).all():
+        appointment_id, start, end, updated, sequence, status, service, customer_id = row[:8]
+        sealed_name, variant, stored = row[8], row[9], row[10:]
+        values = EventValues(
+            uid=event_uid(appointment_id),
+            start=start,
+            end=end,
+            # The last change, not the fetch time: unchanged events keep their stored bytes.
+            stamp=updated,
+            last_modified=updated,
+            sequence=sequence,
+            status=status,
+            summary=_summary(feed.privacy, variant, service, customer_id, sealed_name, names),
+        )
+        bodies.append(store.event(values, appointment_id, variant, stored))
+    rendered_events.keep(session, client_id, store.misses)
+    return calendar_bytes(bodies, name=feed.title, refresh_minutes=REFRESH_MINUTES)
+
+
+def _feed_rows(feed: Feed, cutoff: datetime, locked: frozenset[uuid.UUID]) -> Select:
+    """The feed's rows as plain columns, then the variant and stored event (see `render_feed`)."""
+    shows_service = feed.privacy is not Privacy.BUSY_ONLY
+    shows_names = shows_service and not feed.scope.is_customer
     stmt = (
         _rows(feed, cutoff)
         .with_only_columns(
@@ -157,46 +205,70 @@ def render_feed(session: Session, feed: Feed, cutoff: datetime) -> bytes:
             Appointment.updated_at,
             Appointment.sequence,
             Appointment.status,
-            Service.name,
-            # The customer as an entity: its encrypted name is opened as it loads.
-            User,
+            Service.name if shows_service else null(),
+            Appointment.customer_id if shows_names else null(),
+            # Still sealed: `_Names` opens each customer's once, not once per row.
+            User.display_name if shows_names else null(),
         )
-        .join(Service, Service.id == Appointment.service_id)
-        .join(User, User.id == Appointment.customer_id)
         .order_by(Appointment.start_at, Appointment.id)
     )
-    locked = feed.scope.locked_customer_ids(session)
-    events = [_event(feed, row, locked) for row in session.execute(stmt)]
-    return render_calendar(events, name=feed.title, refresh_minutes=REFRESH_MINUTES)
+    stmt = rendered_events.with_stored(stmt, _variant(feed, locked))
+    if shows_service:
+        stmt = stmt.join(Service, Service.id == Appointment.service_id)
+    if shows_names:
+        stmt = stmt.join(User, User.id == Appointment.customer_id)
+    return stmt
+
+
+def _variant(feed: Feed, locked: frozenset[uuid.UUID]) -> ColumnElement[str]:
+    """SQL for what the feed's owner may see of each row (an `EventVariant` value)."""
+    if feed.privacy is Privacy.BUSY_ONLY:
+        return literal(EventVariant.BUSY.value)
+    # A customer's own feed never needs their name; initials would be noise.
+    own = EventVariant.UNNAMED if feed.scope.is_customer else EventVariant.NAMED
+    if not locked:
+        return literal(own.value)
+    return case((Appointment.customer_id.in_(locked), EventVariant.LOCKED.value), else_=own.value)
+
+
+def _summary(
+    privacy: Privacy,
+    variant: str,
+    service_name: str | None,
+    customer_id: uuid.UUID | None,
+    sealed_name: str | None,
+    names: _Names,
+) -> str:
+    name = ""
+    if variant == EventVariant.LOCKED:  # the owner is not named on the record's lock
+        service_name = LOCKED_LABEL
+    elif variant == EventVariant.NAMED:
+        name = names.of(customer_id, sealed_name)
+    return feed_summary(privacy, service_name=service_name or "", customer_name=name)
+
+
+class _Names:
+    """Customers' names for one feed, each opened once (a customer has many rows)."""
+
+    def __init__(self, session: Session, client_id: uuid.UUID) -> None:
+        self._opener = Opener(session, client_id)
+        # By customer, not by ciphertext: each value is opened with its own row's id.
+        self._names: dict[uuid.UUID, str] = {}
+
+    def of(self, customer_id: uuid.UUID, sealed: str) -> str:
+        name = self._names.get(customer_id)
+        if name is None:
+            name = self._opener.open(
+                sealed, table=User.__tablename__, column="display_name", row_id=customer_id
+            )
+            self._names[customer_id] = name
+        return name
 
 
 def _locks_key(session: Session, feed: Feed) -> str:
     # Record locks against the feed's owner change what it may show without touching
     # any appointment, so they are part of the cache keys.
     return ",".join(sorted(str(i) for i in feed.scope.locked_customer_ids(session)))
-
-
-def _event(feed: Feed, row: tuple, locked: frozenset[uuid.UUID]) -> EventValues:
-    appointment_id, start, end, updated, sequence, status, service_name, customer = row
-    # A customer's own feed never needs their name; initials would be noise.
-    name = "" if feed.scope.is_customer else customer.display_name
-    if customer.id in locked:  # the owner is not named on the record's lock
-        service_name, name = LOCKED_LABEL, ""
-    return EventValues(
-        uid=event_uid(appointment_id),
-        start=start,
-        end=end,
-        # The last change, not the fetch time: unchanged events keep their cached bytes.
-        stamp=updated,
-        last_modified=updated,
-        sequence=sequence,
-        status=status,
-        summary=feed_summary(
-            feed.privacy,
-            service_name=service_name,
-            customer_name=name,
-        ),
-    )
 
 
 def _rows(feed: Feed, cutoff: datetime) -> Select[tuple[Appointment]]:

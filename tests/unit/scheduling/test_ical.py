@@ -11,6 +11,8 @@ import vobject
 from scheduling.ical import (
     EventValues,
     Privacy,
+    calendar_bytes,
+    event_digest,
     feed_summary,
     initials,
     render_calendar,
@@ -142,3 +144,30 @@ def test_busy_only_names_nobody_and_initials_show_only_letters():
     assert feed_summary(Privacy.SERVICE_AND_INITIALS, **names) == "Counselling – A.L."
     assert feed_summary(Privacy.FULL_DETAILS, **names) == "Counselling – Ada Lovelace <b>"
     assert initials("  jean-luc  picard ") == "J.P."
+
+
+def test_the_event_digest_is_stable_and_moves_with_every_value_shown():
+    same = event_digest(event())
+    assert same == event_digest(event())
+    changes = [
+        {"uid": "b2@safeslot"},
+        {"start": datetime(2031, 3, 3, 10, 5, tzinfo=UTC)},
+        {"end": datetime(2031, 3, 3, 11, 0, tzinfo=UTC)},
+        {"stamp": STAMP + timedelta(seconds=1)},
+        {"last_modified": None},
+        {"sequence": 3},
+        {"status": AppointmentStatus.CANCELLED},
+        {"summary": "Counselling – A.L."},
+        {"description": "Room 2"},
+    ]
+    digests = {event_digest(event(**change)) for change in changes}
+    assert same not in digests and len(digests) == len(changes)
+
+
+def test_a_calendar_of_bytes_rendered_before_equals_one_rendered_now():
+    values = [event(), event(uid="b2@safeslot", summary="Counselling")]
+    kept = [render_event(v) for v in values]
+
+    assert calendar_bytes(kept, name="Riverside") == render_calendar(
+        values, name="Riverside", cache=False
+    )
