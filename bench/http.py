@@ -27,6 +27,7 @@ gunicorn is stopped and the database dropped at the end, also on error. Everythi
 talks to 127.0.0.1 only, and every wait and loop is bounded.
 
 Run: .venv/bin/python bench/http.py  (or `make bench`, which installs wrk if missing).
+`--server sync,4,1` measures one server setting (class, workers, threads) without trials.
 """
 
 from __future__ import annotations
@@ -559,7 +560,19 @@ def report(results: dict[str, WrkResult], server: Server, trials: list[tuple[str
     print(json.dumps(figures))
 
 
+def server_setting(argv: list[str]) -> tuple[str, int, int] | None:
+    """`--server sync,4,1` (class, workers, threads) runs one setting without trials,
+    so that two versions of the code can be compared on the same server shape."""
+    if len(argv) == 2 and argv[0] == "--server":
+        kind, workers, threads = argv[1].split(",")
+        return kind, int(workers), int(threads)
+    if argv:
+        raise SystemExit("usage: bench/http.py [--server CLASS,WORKERS,THREADS]")
+    return None
+
+
 def main() -> int:
+    fixed = server_setting(sys.argv[1:])
     problem = preflight()
     if problem:
         print(f"bench/http.py skipped: {problem}")
@@ -579,7 +592,10 @@ def main() -> int:
             f"/api/v1/clients/{SLUG}/availability?service={world.service_id}"
             f"&schedule={world.clinic_id}&from={today:%Y-%m-%d}&days={DAYS}&tz=Europe/London"
         )
-        setting, trials = choose_setting(env, port, availability_path, log)
+        if fixed is None:
+            setting, trials = choose_setting(env, port, availability_path, log)
+        else:
+            setting, trials = fixed, []
         server = Server(env, port, setting, log)
         server.start()
         status, _, body = get(port, availability_path)
