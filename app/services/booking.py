@@ -160,6 +160,9 @@ def _book_on(session, scope, schedule_id, request, customer_id, actor, now) -> A
     session.add(appointment)
     session.flush()
     appointment.record_creation(at=now, by=actor_id)
+    notices.appointment_booked(session, appointment, now=now)
+    # Last before the commit: the client's audit chain stays locked from here to the
+    # commit, and every audited change of the client waits for it.
     audit.record(
         session,
         action="appointment.create",
@@ -170,7 +173,6 @@ def _book_on(session, scope, schedule_id, request, customer_id, actor, now) -> A
         actor_id=actor_id,
         actor_role=actor_role,
     )
-    notices.appointment_booked(session, appointment, now=now)
     session.commit()
     return appointment
 
