@@ -7,6 +7,7 @@ import click
 from app.cli.accounts import create_client_command, create_user_command
 from app.cli.audit import audit_group
 from app.cli.backup import backup
+from app.cli.closing import close_client_command
 from app.cli.demo import demo
 from app.cli.keys import keys_group
 from app.cli.serve import serve
@@ -33,6 +34,7 @@ def migrate(state: CliState) -> None:
 
 main.add_command(audit_group)
 main.add_command(backup)
+main.add_command(close_client_command)
 main.add_command(create_client_command)
 main.add_command(create_user_command)
 main.add_command(demo)

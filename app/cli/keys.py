@@ -73,7 +73,7 @@ def rotate_command(state: CliState, reencrypt_only: bool, batch_size: int) -> No
             f"{report.values_unreadable} value(s) belong to shredded keys and stay unreadable."
         )
     # The key file must hold the new keys and the new wrapping before a master key goes.
-    _report_key_file(
+    report_key_file(
         key_file.update_key_file(database.engine, key_file.target(state.app.config["SAFESLOT"]))
     )
     if report.rows_skipped:
@@ -107,7 +107,7 @@ def retire_command(state: CliState) -> None:
         )
     for key_id, rows in report.still_used.items():
         click.echo(f"  kept {key_id}: {rows} row(s) still use it (run `safeslot keys rotate`)")
-    _report_key_file(report.key_file)
+    report_key_file(report.key_file)
     if report.unneeded_master_keys:
         click.echo("Master keys no longer needed (remove from SAFESLOT_RETIRED_MASTER_KEYS):")
         for mid in report.unneeded_master_keys:
@@ -146,10 +146,10 @@ def shred_command(state: CliState, client_slug: str, yes: bool) -> None:
         except NotFound as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"Shredded {report.shredded} data key(s) of client {client_slug!r}.")
-    _report_key_file(report.key_file)
+    report_key_file(report.key_file)
 
 
-def _report_key_file(update: key_file.KeyFileUpdate) -> None:
+def report_key_file(update: key_file.KeyFileUpdate) -> None:
     """Say where the key file was rewritten, or fail loudly: backups still hold old keys."""
     if update.ok:
         click.echo(

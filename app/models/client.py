@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -53,6 +55,9 @@ class Client(UUIDPrimaryKey, CreatedAt, Base):
     appointment_retention_days: Mapped[int | None]
     #: Login-log entries are deleted this many days after the attempt.
     login_log_retention_days: Mapped[int] = mapped_column(default=DEFAULT_LOGIN_LOG_RETENTION_DAYS)
+    #: When the account was closed (app.services.client_closing): its pages answer 404,
+    #: nobody of it signs in, its feeds are revoked. NULL while it is open.
+    closed_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"<Client {self.id} {self.slug}>"

@@ -60,6 +60,7 @@ ACTION_LABELS = {
     "customer.erase": "Erased a customer's data",
     "erasure.request": "Customer asked for erasure",
     "erasure.decline": "Declined an erasure request",
+    "client.close": "Closed the client's account",
     "keys.retire": "Retired an encryption key",
     "keys.delete": "Deleted a retired encryption key",
     "keys.shred": "Destroyed an encryption key",

@@ -129,6 +129,8 @@ def _client_for_role(session: Session, client_slug: str | None, role: Role) -> C
     client = session.scalars(select(Client).where(Client.slug == client_slug)).one_or_none()
     if client is None:
         raise InvalidInput(f"no client with slug {client_slug!r}")
+    if client.closed_at is not None:
+        raise InvalidInput(f"the client {client_slug!r} is closed")
     return client
 
 

@@ -137,7 +137,11 @@ def _offer_statement() -> Select:
     tenant filters are the `Scope`'s own, with the client's ID standing for "the
     client whose slug is bound": a scalar subquery the database evaluates once.
     """
-    client = select(Client.id).where(Client.slug == bindparam("slug")).scalar_subquery()
+    client = (
+        select(Client.id)
+        .where(Client.slug == bindparam("slug"), Client.closed_at.is_(None))
+        .scalar_subquery()
+    )
     scope = Scope(client_id=cast(uuid.UUID, client))
     offering = (
         scope.schedules()

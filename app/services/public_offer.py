@@ -33,7 +33,7 @@ class OfferedService:
 def client_by_slug(session: Session, slug: str) -> tuple[uuid.UUID, str]:
     """The ID and time zone of the client at `slug`, else `NotFound`."""
     row = session.execute(
-        select(Client.id, Client.timezone).where(Client.slug == slug)
+        select(Client.id, Client.timezone).where(Client.slug == slug, Client.closed_at.is_(None))
     ).one_or_none()
     if row is None:
         raise NotFound

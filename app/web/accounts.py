@@ -26,8 +26,12 @@ bp = Blueprint("accounts", __name__)
 
 def load_client(slug: str) -> Client:
     """The client of a public URL, else 404."""
-    client = get_session().scalars(select(Client).where(Client.slug == slug)).one_or_none()
-    if client is None:
+    client = (
+        get_session()
+        .scalars(select(Client).where(Client.slug == slug, Client.closed_at.is_(None)))
+        .one_or_none()
+    )
+    if client is None:  # unknown or closed: the same answer
         raise NotFound
     return client
 
