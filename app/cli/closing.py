@@ -28,7 +28,8 @@ def close_client_command(state: CliState, client_slug: str, shred: bool | None, 
     if not yes:
         click.echo(
             f"This closes client {client_slug!r}: every user of it is signed out and "
-            "deactivated, its calendar feeds stop, and its booking page answers 404."
+            "deactivated, its calendar feeds and support grants stop, and its booking page "
+            "answers 404."
         )
         typed = click.prompt("Type the client's slug to confirm", default="", show_default=False)
         if typed != client_slug:
@@ -63,5 +64,6 @@ def _say_closed(slug: str, report: client_closing.ClosingReport) -> None:
         return
     click.echo(
         f"Closed client {slug!r}: {report.users} user(s) deactivated, "
-        f"{report.sessions} session(s) ended, {report.feeds} calendar feed(s) revoked."
+        f"{report.sessions} session(s) ended, {report.feeds} calendar feed(s) and "
+        f"{report.support_grants} support grant(s) revoked."
     )

@@ -2,10 +2,11 @@
 
 Run from the command line by the platform's operator (`safeslot close-client`). In one
 transaction the client is marked closed (its booking page, sign-in and API answer 404),
-every one of its users is deactivated and signed out, and its calendar feeds are
-revoked. A client with appointments still to come is not closed: its customers must be
-told first, which cancelling them does. The last step, offered separately because it
-cannot be undone, is crypto-shredding its keys (`app.services.key_admin.shred_client`).
+every one of its users is deactivated and signed out, and its calendar feeds and
+support grants are revoked. A client with appointments still to come is not closed:
+its customers must be told first, which cancelling them does. The last step, offered
+separately because it cannot be undone, is crypto-shredding its keys
+(`app.services.key_admin.shred_client`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from app.models import (
     CalendarFeedToken,
     Client,
     SessionEndReason,
+    SupportGrant,
     User,
     UserSession,
 )
@@ -41,6 +43,7 @@ class ClosingReport:
     users: int
     sessions: int
     feeds: int
+    support_grants: int
     already_closed: bool = False
 
 
@@ -51,7 +54,7 @@ def close_client(session: Session, slug: str, *, now: datetime) -> ClosingReport
     if client is None:
         raise NotFound(f"No client with slug {slug!r}.")
     if client.closed_at is not None:
-        return ClosingReport(client.closed_at, 0, 0, 0, already_closed=True)
+        return ClosingReport(client.closed_at, 0, 0, 0, 0, already_closed=True)
     _require_nothing_booked(session, client, now)
     users = _deactivate_users(session, client)
     sessions = session.execute(
@@ -64,6 +67,15 @@ def close_client(session: Session, slug: str, *, now: datetime) -> ClosingReport
         .where(CalendarFeedToken.client_id == client.id, CalendarFeedToken.revoked_at.is_(None))
         .values(revoked_at=now)
     ).rowcount
+    grants = session.execute(
+        update(SupportGrant)
+        .where(
+            SupportGrant.client_id == client.id,
+            SupportGrant.revoked_at.is_(None),
+            SupportGrant.expires_at > now,
+        )
+        .values(revoked_at=now)
+    ).rowcount
     client.closed_at = now
     audit.record(
         session,
@@ -74,7 +86,7 @@ def close_client(session: Session, slug: str, *, now: datetime) -> ClosingReport
         fields=("closed_at",),
     )
     session.commit()
-    return ClosingReport(now, users, sessions, feeds)
+    return ClosingReport(now, users, sessions, feeds, grants)
 
 
 def _require_nothing_booked(session: Session, client: Client, now: datetime) -> None:

@@ -11,8 +11,9 @@ from flask import Flask
 from app.cli import CliState, main
 from app.crypto.events import UNREADABLE
 from app.db import get_db
-from app.models import AppointmentStatus, AuditEvent, Client, DataKey, Role, User
+from app.models import AppointmentStatus, AuditEvent, Client, DataKey, Role, SupportGrant, User
 from tests.web.forms import sign_in
+from tests.web.platform.helpers import grant
 from tests.web.test_calendar_feeds import make_feed
 
 PAST = datetime(2020, 3, 2, 10, 0, tzinfo=UTC)
@@ -51,10 +52,12 @@ def test_a_client_with_appointments_to_come_is_not_closed(
 
 
 def test_closing_signs_everyone_out_stops_feeds_and_pages_and_keeps_the_keys_when_asked(
-    app: Flask, client, make_client, make_user, make_appointment
+    app: Flask, client, db_session, make_client, make_user, make_appointment
 ) -> None:
     shop = _business(make_client, make_user)
     other = _business(make_client, make_user, slug="still-open")
+    support = grant(db_session, shop["client"], shop["admin"], start=datetime.now(UTC))
+    elsewhere = grant(db_session, other["client"], other["admin"], start=datetime.now(UTC))
     make_appointment(customer=shop["customer"], start_at=PAST, status=AppointmentStatus.COMPLETED)
     feed = make_feed(client, shop["admin"])
     customer_browser = app.test_client()
@@ -65,13 +68,15 @@ def test_closing_signs_everyone_out_stops_feeds_and_pages_and_keeps_the_keys_whe
 
     assert result.exit_code == 0, result.output
     assert "2 user(s) deactivated" in result.output
-    assert "1 calendar feed(s) revoked" in result.output
+    assert "1 calendar feed(s) and 1 support grant(s) revoked" in result.output
     assert "Keys kept; `safeslot keys shred closing` destroys them later." in result.output
     assert client.get(feed).status_code == 404
     assert client.get("/c/closing/signin").status_code == 404
     assert client.get("/c/closing").status_code == 404
     assert customer_browser.get("/api/v1/clients/closing/appointments").status_code in (401, 404)
     assert not _get(app, User, shop["admin"].id).is_active
+    assert _get(app, SupportGrant, support.id).revoked_at is not None
+    assert _get(app, SupportGrant, elsewhere.id).revoked_at is None
     # The keys stay: the record still reads, for whoever may still need it.
     assert _get(app, User, shop["customer"].id).display_name == "Closing Customer"
     # Another client goes on as before.
