@@ -47,6 +47,8 @@ def test_with_a_grant_support_sees_masked_pages_without_private_values(client, d
     assert "j***@example.com" in customer_page
     assert "*** 58" in customer_page
     assert pages(world)[2] in customer_page  # the appointment, opened in the support view
+    customers = client.get(pages(world)[0]).get_data(as_text=True)
+    assert pages(world)[1] in customers  # the customer, opened in the support view
 
 
 def test_every_support_view_is_in_the_clients_access_history(client, db_session, world):

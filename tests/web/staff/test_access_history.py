@@ -46,6 +46,8 @@ def rows_of(response) -> list[list[str]]:
 
 def test_opening_a_customer_is_recorded_and_shown_on_their_page(client, db_session, team):
     sign_in(client, team.staff)
+    # The list of customers leads to the record in the staff view.
+    assert f"/staff/customers/{team.customer.id}" in text(client.get("/staff/customers"))
     first = client.get(f"/staff/customers/{team.customer.id}")
     assert first.status_code == 200
     page = text(client.get(f"/staff/customers/{team.customer.id}"))
