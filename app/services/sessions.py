@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Role, SecurityPolicyRow, SessionEndReason, User, UserSession
+from app.models import Client, Role, SecurityPolicyRow, SessionEndReason, User, UserSession
 from app.models.login_attempt import MAX_USER_AGENT
 from app.services import audit
 from app.services.client_policy import client_policy, remember_policy
@@ -38,6 +38,8 @@ class SessionCheck:
 
 #: `session.info` key of the open session row `load_signed_in` read along with the user.
 _OPEN_ROW = "safeslot.open_session_row"
+#: `session.info` key of the transaction `load_signed_in` ran in and the user's client.
+_SIGNED_IN_CLIENT = "safeslot.signed_in_client"
 
 
 def _hash(token: str) -> str:
@@ -137,14 +139,16 @@ def end_all(session: Session, user_id: uuid.UUID, *, now: datetime) -> int:
 
 
 def load_signed_in(session: Session, user_id: uuid.UUID, token: str | None) -> User | None:
-    """The user, with their client's policy and the open session of `token`, in one query.
+    """The user, with their client, its policy and the open session of `token`, in one query.
 
-    Every signed-in request needs all three (`check` runs next): the policy and the
-    session row are kept for the rest of the transaction instead of being read again.
+    Every signed-in request needs all of them (`check` runs next, most views then load
+    the client of their URL): they are kept for the rest of the transaction instead of
+    being read again.
     """
     token_hash = _hash(token) if token else ""
     row = session.execute(
-        select(User, SecurityPolicyRow, UserSession)
+        select(User, SecurityPolicyRow, UserSession, Client)
+        .outerjoin(Client, Client.id == User.client_id)
         .outerjoin(SecurityPolicyRow, SecurityPolicyRow.client_id == User.client_id)
         .outerjoin(
             UserSession,
@@ -158,11 +162,30 @@ def load_signed_in(session: Session, user_id: uuid.UUID, token: str | None) -> U
     ).one_or_none()
     if row is None:
         return None
-    user, policy, open_row = row
-    if user.client_id is not None:
-        remember_policy(session, user.client_id, policy)
+    user, policy, open_row, client = row
+    if client is not None:  # platform users belong to no client
+        remember_policy(session, client.id, policy)
+        session.info[_SIGNED_IN_CLIENT] = (session.get_transaction(), client)
     session.info[_OPEN_ROW] = (session.get_transaction(), token_hash, open_row)
     return user
+
+
+def signed_in_client(session: Session, slug: str) -> Client | None:
+    """The client `load_signed_in` read, if it is the open client at `slug`; else None.
+
+    Only within the transaction it was read in: there the identity map would hand back
+    this very object, so it is what a query by slug would return. After a commit or
+    rollback the row may have changed (closed, renamed), so the caller queries again.
+    """
+    remembered = session.info.get(_SIGNED_IN_CLIENT)
+    if remembered is None or remembered[0] is not session.get_transaction():
+        return None
+    client = remembered[1]
+    # The query would not find an object taken out of the session or deleted in it, and
+    # its autoflush would apply unsaved changes: so the checks read the object itself.
+    if client not in session or client in session.deleted:
+        return None
+    return client if client.slug == slug and client.closed_at is None else None
 
 
 def _open_row(session: Session, user_id: uuid.UUID, token: str | None) -> UserSession | None:

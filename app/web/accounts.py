@@ -15,6 +15,7 @@ from app.models import Client
 from app.services.client_policy import client_policy
 from app.services.passwords import PasswordRefused
 from app.services.registration import register_customer
+from app.services.sessions import signed_in_client
 from app.services.signin import Attempt, SecondFactorNeeded, SignInFailed, sign_in
 from app.web import pending_sign_in, signed_in
 from app.web.forms.accounts import RegisterForm, SignInForm
@@ -26,11 +27,12 @@ bp = Blueprint("accounts", __name__)
 
 def load_client(slug: str) -> Client:
     """The client of a public URL, else 404."""
-    client = (
-        get_session()
-        .scalars(select(Client).where(Client.slug == slug, Client.closed_at.is_(None)))
-        .one_or_none()
-    )
+    session = get_session()
+    # A signed-in user's own client came with the user (app.login): no second query.
+    client = signed_in_client(session, slug)
+    if client is None:
+        query = select(Client).where(Client.slug == slug, Client.closed_at.is_(None))
+        client = session.scalars(query).one_or_none()
     if client is None:  # unknown or closed: the same answer
         raise NotFound
     return client
