@@ -43,13 +43,14 @@ def lock_schedule(session: Session, schedule_id: uuid.UUID) -> None:
 
 def lock_schedule_and_mark_changed(
     session: Session, schedule_id: uuid.UUID, *, client_id: uuid.UUID
-) -> None:
+) -> int:
     """`lock_schedule` for a change to the schedule's appointments, in one round trip.
 
     The lock is taken by the update that marks the schedule's cached availability stale
     (an UPDATE locks its row like `SELECT ... FOR UPDATE` does, on PostgreSQL), so the
     locked section of a booking starts one statement shorter. A rollback undoes the mark.
-    Raises `NotFound` if the schedule does not exist in `client_id`'s client.
+    Returns the schedule's rules version as of the lock. Raises `NotFound` if the
+    schedule does not exist in `client_id`'s client.
     """
     if session.get_bind().dialect.name == "sqlite":
         _begin_immediate(session)
@@ -57,10 +58,12 @@ def lock_schedule_and_mark_changed(
         update(Schedule)
         .where(Schedule.id == schedule_id, Schedule.client_id == client_id)
         .values(availability_version=Schedule.availability_version + 1)
-        .returning(Schedule.id)
+        .returning(Schedule.rules_version)
     )
-    if session.execute(stmt).first() is None:
+    version = session.execute(stmt).scalar()
+    if version is None:
         raise NotFound
+    return version
 
 
 def _begin_immediate(session: Session) -> None:

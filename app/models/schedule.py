@@ -88,6 +88,10 @@ class Schedule(UUIDPrimaryKey, CreatedAt, Base):
     #: Bumped in the same transaction as any change to this schedule's settings or
     #: appointments: the key under which computed availability may be cached.
     availability_version: Mapped[int] = mapped_column(default=1)
+    #: Bumped in the same transaction as any change to what a booking is checked
+    #: against (settings, hours, overrides, closures, services offered and their
+    #: lengths), never by appointments: the key of the booking rules each process keeps.
+    rules_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     weekly_hours: Mapped[list[WeeklyHours]] = relationship(
         cascade="all, delete-orphan",

@@ -21,7 +21,8 @@ from app.errors import InvalidInput, NotFound
 from app.models import Appointment, AppointmentStatus, Schedule, User
 from app.scope import Scope, busy_intervals
 from app.services import audit, notices
-from app.services.engine_values import engine_busy, engine_schedule, engine_service
+from app.services.booking_rules import BookingRules, keeper_for, rules_of
+from app.services.engine_values import engine_busy, engine_service
 from app.services.unit_of_work import start_write
 from scheduling import reasons
 
@@ -131,34 +132,32 @@ def _candidate_schedules(session, scope, request) -> list[uuid.UUID]:
 def _book_on(session, scope, schedule_id, request, customer_id, actor, now) -> Appointment:
     actor_id, actor_role = actor
     start_write(session)
-    lock_schedule_and_mark_changed(session, schedule_id, client_id=scope.client_id)
+    version = lock_schedule_and_mark_changed(session, schedule_id, client_id=scope.client_id)
     _require_open_account(session, customer_id)
-    schedule = _with_rules(session, scope, schedule_id)
-    # Read with the schedule, under the lock: the service as it is now, if still offered.
-    service = next((s for s in schedule.services if s.id == request.service_id), None)
+    rules = _rules(session, scope, schedule_id, version)
+    # The rules were read under the lock: the service as it is now, if still offered.
+    service = rules.services.get(request.service_id)
     if service is None:
         scope.get_service(session, request.service_id)  # an unknown one is `NotFound`
-    if not schedule.is_active or service is None or not service.is_active:
+    if not rules.is_active or service is None or not service.is_active:
         raise scheduling.reasons.ServiceNotOffered()
-    slot = check_on_schedule(session, schedule, service, request.start, now=now)
-    status = (
-        AppointmentStatus.REQUESTED if schedule.approval_required else AppointmentStatus.CONFIRMED
-    )
+    slot = check_on_rules(session, rules, service.engine, request.start, now=now)
+    status = AppointmentStatus.REQUESTED if rules.approval_required else AppointmentStatus.CONFIRMED
     appointment = Appointment(
+        id=uuid.uuid4(),  # known now: everything below is written in one flush, at the commit
         client_id=scope.client_id,
-        schedule=schedule,
-        service=service,
+        schedule_id=schedule_id,
+        service_id=request.service_id,
         customer_id=customer_id,
         start_at=slot.start,
         end_at=slot.end,
-        buffer_before_minutes=schedule.buffer_before_minutes,
-        buffer_after_minutes=schedule.buffer_after_minutes,
+        buffer_before_minutes=rules.buffer_before_minutes,
+        buffer_after_minutes=rules.buffer_after_minutes,
         status=status,
         notes=request.notes.strip() or None,
         contact_phone=request.contact_phone.strip() or None,
     )
     session.add(appointment)
-    session.flush()
     appointment.record_creation(at=now, by=actor_id)
     notices.appointment_booked(session, appointment, now=now)
     # Last before the commit: the client's audit chain stays locked from here to the
@@ -194,6 +193,16 @@ def _require_open_account(session: Session, customer_id: uuid.UUID) -> None:
         raise AccountClosed()
 
 
+def _rules(session: Session, scope: Scope, schedule_id: uuid.UUID, version: int) -> BookingRules:
+    """The schedule's rules at `version` (the one read under the lock): kept, or read."""
+    keeper = keeper_for(session)
+    rules = keeper.get(schedule_id, version)
+    if rules is None:
+        rules = rules_of(_with_rules(session, scope, schedule_id))
+        keeper.put(rules)
+    return rules
+
+
 def _with_rules(session: Session, scope: Scope, schedule_id: uuid.UUID) -> Schedule:
     """The schedule, fresh, with its weekly hours and services in one query (they are read
     under the lock, where every round trip holds up the next booking)."""
@@ -219,28 +228,42 @@ def check_on_schedule(
     exclude: uuid.UUID | None = None,
     waive_notice: bool = False,
 ) -> scheduling.Slot:
+    """The engine's verdict on `start` for a loaded schedule and service (see `check_on_rules`)."""
+    rules = rules_of(schedule)
+    offered = rules.services.get(service.id)
+    engine = offered.engine if offered else engine_service(service, [])
+    return check_on_rules(
+        session, rules, engine, start, now=now, exclude=exclude, waive_notice=waive_notice
+    )
+
+
+def check_on_rules(
+    session: Session,
+    rules: BookingRules,
+    service: scheduling.Service,
+    start: datetime,
+    *,
+    now: datetime,
+    exclude: uuid.UUID | None = None,
+    waive_notice: bool = False,
+) -> scheduling.Slot:
     """The engine's verdict on `start`, on busy time read now (hold the lock first).
 
     `waive_notice` drops the minimum notice (staff approving a request the customer
     made in good time); every other rule, the past included, still applies.
     """
-    rules = engine_schedule(schedule)
+    engine = rules.engine
     if waive_notice:
-        rules = replace(rules, min_notice=timedelta(0))
-    margin = timedelta(days=8) if rules.daily_cap or rules.weekly_cap else timedelta(days=1)
+        engine = replace(engine, min_notice=timedelta(0))
+    margin = timedelta(days=8) if engine.daily_cap or engine.weekly_cap else timedelta(days=1)
     # The new appointment itself reaches its length and buffers past its start: a long
     # service's buffer can cover an appointment more than a day later.
-    margin += timedelta(
-        minutes=service.duration_minutes
-        + schedule.buffer_before_minutes
-        + schedule.buffer_after_minutes
+    margin += service.duration + engine.buffer_before + engine.buffer_after
+    rows = busy_intervals(
+        session, rules.schedule_id, start - margin, start + margin, exclude=exclude
     )
-    rows = busy_intervals(session, schedule.id, start - margin, start + margin, exclude=exclude)
-    offered_on = [schedule.id] if service in schedule.services else []
     try:
-        return scheduling.check_booking(
-            rules, engine_service(service, offered_on), engine_busy(rows), now=now, start=start
-        )
+        return scheduling.check_booking(engine, service, engine_busy(rows), now=now, start=start)
     except TAKEN as taken:
         raise SlotTaken(taken) from taken
 
@@ -251,4 +274,17 @@ def bump_availability(session: Session, schedule_id: uuid.UUID) -> None:
         update(Schedule)
         .where(Schedule.id == schedule_id)
         .values(availability_version=Schedule.availability_version + 1)
+    )
+
+
+def bump_rules(session: Session, schedule_id: uuid.UUID) -> None:
+    """Mark the booking rules and cached availability of `schedule_id` stale (same
+    transaction as the change to a service it offers)."""
+    session.execute(
+        update(Schedule)
+        .where(Schedule.id == schedule_id)
+        .values(
+            availability_version=Schedule.availability_version + 1,
+            rules_version=Schedule.rules_version + 1,
+        )
     )

@@ -13,7 +13,7 @@ from app.errors import Conflict
 from app.models import Appointment, Schedule, Service, User, schedule_services
 from app.scope import Scope
 from app.services import audit
-from app.services.booking import bump_availability
+from app.services.booking import bump_rules
 from app.services.calendar_refresh import touch_appointments
 from app.services.field_errors import FieldConflict, InvalidField
 from app.services.permissions import require_admin
@@ -96,7 +96,7 @@ def update_service(
             touch_appointments(session, Appointment.service_id == service.id, now=utcnow())
         # A new duration or an off switch changes what those schedules can offer.
         for schedule_id in _offering(session, scope, service.id):
-            bump_availability(session, schedule_id)
+            bump_rules(session, schedule_id)
         audit_setting(session, scope, "settings.change", service, actor, changed)
         commit_or_conflict(session)
     except BaseException:
@@ -122,7 +122,7 @@ def delete_service(session: Session, scope: Scope, service_id: uuid.UUID, *, act
                 "Switch it off instead: it then cannot be booked."
             )
         for schedule_id in _offering(session, scope, service.id):
-            bump_availability(session, schedule_id)
+            bump_rules(session, schedule_id)
         audit_setting(session, scope, "settings.delete", service, actor)
         session.delete(service)
         commit_or_conflict(session)

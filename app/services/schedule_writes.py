@@ -1,8 +1,9 @@
 """One write to a schedule's set-up: locked, applied, availability bumped, committed once.
 
 Settings changes take the same lock bookings take, so a booking checked against
-the old opening hours cannot commit after the new hours did, and the bump of
-`availability_version` in the same transaction retires every cached slot list.
+the old opening hours cannot commit after the new hours did, and the bumps of
+`availability_version` and `rules_version` in the same transaction retire every cached
+slot list and every process's kept booking rules.
 Any failure rolls the whole change back: nothing of a refused form is saved.
 """
 
@@ -39,6 +40,7 @@ def schedule_write(
         yield schedule
         audit_setting(session, scope, "settings.change", schedule, actor)
         schedule.availability_version += 1
+        schedule.rules_version += 1
         commit_or_conflict(session)
     except BaseException:
         session.rollback()
