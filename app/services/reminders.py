@@ -44,20 +44,21 @@ def refresh(
     """Bring the appointment's reminder rows in line with it (no commit).
 
     `new` says the appointment was created in this transaction, so it has no rows yet
-    (one query fewer under the booking's lock).
+    (one query fewer under the booking's lock), and may still be unflushed: its rows
+    are then written with it, in the caller's one flush at the commit.
     """
-    session.flush()
-    rows = (
-        {}
-        if new
-        else {
+    if new:
+        rows = {}
+    else:
+        session.flush()
+        rows = {
             row.lead_minutes: row
             for row in session.scalars(
                 select(Reminder).where(Reminder.appointment_id == appointment.id)
             )
         }
-    )
-    wanted = leads_for(session, appointment) if should_remind(appointment) else ()
+    with session.no_autoflush:  # the lead times do not depend on anything unflushed
+        wanted = leads_for(session, appointment) if should_remind(appointment) else ()
     for lead in wanted:
         row = rows.pop(lead, None)
         if row is None:
