@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.db import SQLITE_BEGIN_MODE
 from app.errors import NotFound
-from app.models import Schedule
+from app.models import Schedule, User
 
 
 class LockOrderError(RuntimeError):
@@ -42,28 +42,37 @@ def lock_schedule(session: Session, schedule_id: uuid.UUID) -> None:
 
 
 def lock_schedule_and_mark_changed(
-    session: Session, schedule_id: uuid.UUID, *, client_id: uuid.UUID
-) -> int:
-    """`lock_schedule` for a change to the schedule's appointments, in one round trip.
+    session: Session, schedule_id: uuid.UUID, *, client_id: uuid.UUID, customer_id: uuid.UUID
+) -> tuple[int, bool]:
+    """`lock_schedule` for a new appointment of `customer_id`, in one round trip.
 
     The lock is taken by the update that marks the schedule's cached availability stale
     (an UPDATE locks its row like `SELECT ... FOR UPDATE` does, on PostgreSQL), so the
     locked section of a booking starts one statement shorter. A rollback undoes the mark.
-    Returns the schedule's rules version as of the lock. Raises `NotFound` if the
-    schedule does not exist in `client_id`'s client.
+    The same statement holds the customer's row (`FOR KEY SHARE`) until the commit: an
+    erasure, which locks that row for update, then waits for the booking, or the booking
+    waits for the erasure and sees the account closed.
+
+    Returns the schedule's rules version as of the lock and whether the customer's
+    account is active. Raises `NotFound` if the schedule does not exist in `client_id`'s
+    client.
     """
+    active = select(User.is_active).where(User.id == customer_id)
     if session.get_bind().dialect.name == "sqlite":
-        _begin_immediate(session)
+        _begin_immediate(session)  # SQLite's write lock covers every row
+    else:
+        active = active.with_for_update(read=True, key_share=True)
     stmt = (
         update(Schedule)
         .where(Schedule.id == schedule_id, Schedule.client_id == client_id)
         .values(availability_version=Schedule.availability_version + 1)
-        .returning(Schedule.rules_version)
+        .returning(Schedule.rules_version, active.scalar_subquery())
     )
-    version = session.execute(stmt).scalar()
-    if version is None:
+    row = session.execute(stmt).first()
+    if row is None:
         raise NotFound
-    return version
+    version, customer_active = row
+    return version, bool(customer_active)
 
 
 def _begin_immediate(session: Session) -> None:

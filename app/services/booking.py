@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, joinedload
 
 import scheduling
@@ -132,8 +132,11 @@ def _candidate_schedules(session, scope, request) -> list[uuid.UUID]:
 def _book_on(session, scope, schedule_id, request, customer_id, actor, now) -> Appointment:
     actor_id, actor_role = actor
     start_write(session)
-    version = lock_schedule_and_mark_changed(session, schedule_id, client_id=scope.client_id)
-    _require_open_account(session, customer_id)
+    version, customer_active = lock_schedule_and_mark_changed(
+        session, schedule_id, client_id=scope.client_id, customer_id=customer_id
+    )
+    if not customer_active:  # deactivated or erased: it books nothing more
+        raise AccountClosed()
     rules = _rules(session, scope, schedule_id, version)
     # The rules were read under the lock: the service as it is now, if still offered.
     service = rules.services.get(request.service_id)
@@ -180,17 +183,6 @@ def _created_fields(appointment: Appointment) -> list[str]:
     """Names of the fields the booking set (private ones only when filled in)."""
     fields = ["schedule_id", "service_id", "customer_id", "start_at", "end_at", "status"]
     return fields + [name for name in ("notes", "contact_phone") if getattr(appointment, name)]
-
-
-def _require_open_account(session: Session, customer_id: uuid.UUID) -> None:
-    """Refuse unless the customer is still active, holding their row until the commit:
-    an erasure (which locks the row for update) then waits for this booking, or the
-    booking waits for the erasure and is refused."""
-    stmt = select(User.is_active).where(User.id == customer_id)
-    if session.get_bind().dialect.name != "sqlite":  # SQLite's write lock is already held
-        stmt = stmt.with_for_update(read=True, key_share=True)
-    if not session.scalar(stmt):
-        raise AccountClosed()
 
 
 def _rules(session: Session, scope: Scope, schedule_id: uuid.UUID, version: int) -> BookingRules:
