@@ -1,6 +1,6 @@
 """Appending to the audit trail: one event per access or change, hash-chained per client.
 
-`record` adds the event to the caller's unit of work: it commits with the use
+`record` writes the event in the caller's transaction: it commits with the use
 case or vanishes with its rollback. Appends to one chain are serialized by
 locking the chain's head row until the transaction ends, so concurrent
 requests never fork a chain or leave a gap. Call it late in a use case (just
@@ -15,7 +15,7 @@ from weakref import WeakKeyDictionary
 
 from flask import Flask, has_app_context, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import Engine, inspect, select, update
+from sqlalchemy import Engine, insert, inspect, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -48,7 +48,7 @@ def record(
     actor_role: str | None = None,
     ip: str | None = None,
 ) -> None:
-    """Add one audit event to the caller's unit of work; actor and IP default to the request's."""
+    """Write one audit event in the caller's transaction; actor and IP default to the request's."""
     if actor_id is None and actor_role is None:
         actor_id, actor_role = _request_actor()
     if ip is None:
@@ -58,11 +58,11 @@ def record(
     # No autoflush: the caller's own changes flush at its commit, where it expects their
     # errors (a name already taken, say), not inside this call.
     with session.no_autoflush:
-        seq, prev_mac = _lock_head(session, chain, client_id)
+        seq, prev_mac = _advance_head(session, chain, client_id)
         content = EventContent(
             id=uuid.uuid4(),
             chain=chain,
-            seq=seq + 1,
+            seq=seq,
             at=utcnow(),
             client_id=client_id,
             actor_id=actor_id,
@@ -75,13 +75,7 @@ def record(
             flagged=flagged,
         )
         mac = compute_mac(_key(session), prev_mac, content)
-        session.execute(
-            update(AuditChainHead)
-            .where(AuditChainHead.chain == chain)
-            .values(seq=content.seq, mac=mac)
-            .execution_options(synchronize_session=False)
-        )
-    session.add(_event_row(content, prev_mac, mac))
+        _append(session, content, prev_mac, mac)
 
 
 def changed_fields(obj: object) -> list[str]:
@@ -90,20 +84,26 @@ def changed_fields(obj: object) -> list[str]:
     return sorted(attr.key for attr in state.attrs if attr.history.has_changes())
 
 
-def _lock_head(session: Session, chain: str, client_id: uuid.UUID | None) -> tuple[int, str]:
-    """Lock the chain's head row (creating it on first use); its (sequence, MAC)."""
+_HEADS = AuditChainHead.__table__
+_EVENTS = AuditEvent.__table__
+
+
+def _advance_head(session: Session, chain: str, client_id: uuid.UUID | None) -> tuple[int, str]:
+    """Lock the chain's head row (creating it on first use) and move it on by one event:
+    the new event's sequence number and the previous event's MAC."""
     stmt = (
-        select(AuditChainHead.seq, AuditChainHead.mac)
-        .where(AuditChainHead.chain == chain)
-        .with_for_update()
+        update(_HEADS)
+        .where(_HEADS.c.chain == chain)
+        .values(seq=_HEADS.c.seq + 1)
+        .returning(_HEADS.c.seq, _HEADS.c.mac)
     )
     row = session.execute(stmt).first()
     if row is None:
         # Two first appends may race to create the head: one inserts, the other's insert
-        # waits for it and does nothing, then both lock the same row in turn.
-        insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+        # waits for it and does nothing, then both move the same row on in turn.
+        upsert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
         session.execute(
-            insert(AuditChainHead)
+            upsert(_HEADS)
             .values(chain=chain, client_id=client_id, seq=0, mac=GENESIS_MAC)
             .on_conflict_do_nothing(index_elements=["chain"])
         )
@@ -111,24 +111,36 @@ def _lock_head(session: Session, chain: str, client_id: uuid.UUID | None) -> tup
     return row.seq, row.mac
 
 
-def _event_row(content: EventContent, prev_mac: str, mac: str) -> AuditEvent:
-    return AuditEvent(
-        id=content.id,
-        chain=content.chain,
-        seq=content.seq,
-        at=content.at,
-        client_id=content.client_id,
-        actor_id=content.actor_id,
-        actor_role=content.actor_role,
-        action=content.action,
-        object_type=content.object_type,
-        object_id=content.object_id,
-        ip_address=content.ip_address,
-        fields=list(content.fields),
-        flagged=content.flagged,
-        prev_mac=prev_mac,
-        mac=mac,
-    )
+def _append(session: Session, content: EventContent, prev_mac: str, mac: str) -> None:
+    """Insert the event and make its MAC the head's: in one statement on PostgreSQL (a
+    data-modifying WITH), as the head row is still locked by `_advance_head`."""
+    event = insert(_EVENTS).values(_event_values(content, prev_mac, mac))
+    set_head = update(_HEADS).where(_HEADS.c.chain == content.chain).values(mac=mac)
+    if _dialect(session) == "postgresql":
+        session.execute(event.add_cte(set_head.cte("set_head")))
+    else:
+        session.execute(set_head)
+        session.execute(event)
+
+
+def _event_values(content: EventContent, prev_mac: str, mac: str) -> dict[str, object]:
+    return {
+        "id": content.id,
+        "chain": content.chain,
+        "seq": content.seq,
+        "at": content.at,
+        "client_id": content.client_id,
+        "actor_id": content.actor_id,
+        "actor_role": content.actor_role,
+        "action": content.action,
+        "object_type": content.object_type,
+        "object_id": content.object_id,
+        "ip_address": content.ip_address,
+        "fields": list(content.fields),
+        "flagged": content.flagged,
+        "prev_mac": prev_mac,
+        "mac": mac,
+    }
 
 
 def _field_names(fields: Iterable[str]) -> Iterable[str]:
