@@ -21,7 +21,7 @@ should be judged against the row for a similar k, not against /healthz alone.
 1. Drops and recreates the PostgreSQL database `safeslot_floor` on 127.0.0.1:5432 with
    the tables `counter` (one row) and `log`.
 2. Writes the app, and a wrk Lua script that sends POST, to a temporary directory.
-3. Starts gunicorn there (2 sync workers, the shape bench/http.py uses by default) on a
+3. Starts gunicorn there (2 sync workers, the shape bench/http.py usually keeps) on a
    free port of 127.0.0.1.
 4. Runs `wrk -t2 -c16 -d10s --latency` REPEATS times each (after a warm-up) against
    /healthz, then POST /write for every k in KS.
