@@ -43,7 +43,8 @@ bench: $(STAMP)
 		$$SUDO apt-get update && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; }
 	@set -e; found=0; for script in bench/*.py; do \
-		[ -f "$$script" ] || continue; found=1; \
+		[ -f "$$script" ] || continue; \
+		case "$$script" in bench/_*) continue;; esac; found=1; \
 		echo "== $$script"; $(BIN)/python "$$script"; \
 	done; [ "$$found" = 1 ] || echo "no bench scripts in bench/"
 

@@ -40,19 +40,15 @@ from pathlib import Path
 # it, or `import http.client` (here and in every library) would import this file.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import contextlib
 import http.client
 import json
 import os
 import random
 import re
 import shutil
-import signal
 import socket
-import statistics
 import subprocess
 import tempfile
-import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -78,8 +74,19 @@ from app.models import (
     WeeklyHours,
 )
 from app.services.accounts import create_user
+from bench._loadgen import (
+    HOST,
+    USER_AGENT,
+    WRK_CONNECTIONS,
+    WRK_THREADS,
+    Gunicorn,
+    WrkResult,
+    free_port,
+    get,
+    median_of,
+    wrk,
+)
 
-HOST = "127.0.0.1"
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BENCH_DB = "safeslot_bench"
 BENCH_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{BENCH_DB}"
@@ -90,7 +97,6 @@ SLUG = "bench"
 CUSTOMERS = 16
 #: Made-up password of made-up customers in a throwaway database.
 PASSWORD = "bench password that is long enough"  # noqa: S105
-USER_AGENT = "safeslot-bench/1"
 APPOINTMENTS = 1_000
 DAYS = 30
 LONDON = ZoneInfo("Europe/London")
@@ -99,13 +105,10 @@ BOOKING_STEP_SECONDS = 30 * 60  # one 30-minute service per slot, back to back
 BOOKING_SLOTS_PER_DAY = 47  # 00:00 ... 23:00; 23:30 would run past 23:59
 BOOKING_HORIZON_DAYS = 730
 
-WRK_THREADS, WRK_CONNECTIONS = 2, 16
 RUN_SECONDS, WARM_SECONDS, TRIAL_SECONDS, TRIAL_ROUNDS = 10, 2, 3, 2
 REPEATS = 3
 #: (worker class, workers, threads per worker) tried; the best availability rate is kept.
 SERVER_SETTINGS = [("sync", 2, 1), ("sync", 4, 1), ("gthread", 2, 4), ("gthread", 4, 2)]
-START_TIMEOUT_SECONDS = 30
-STOP_TIMEOUT_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -114,17 +117,6 @@ class World:
     clinic_id: str
     around_id: str
     customer_emails: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class WrkResult:
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    requests: int
-    non_2xx: int
-    socket_errors: int
-    extra: str
 
 
 # -- database ------------------------------------------------------------------------
@@ -253,12 +245,6 @@ def appointment_rows(client_id, schedule_id, service_id, customer_ids, now) -> l
 # -- the server ----------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
 def server_env(port: int) -> dict[str, str]:
     env = {
         key: value
@@ -278,67 +264,7 @@ def server_env(port: int) -> dict[str, str]:
     return env
 
 
-class Server:
-    """One gunicorn process group, started and stopped by this script."""
-
-    def __init__(self, env: dict[str, str], port: int, setting: tuple[str, int, int], log: Path):
-        self.env, self.port, self.setting, self.log = env, port, setting, log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        worker_class, workers, threads = self.setting
-        argv = [
-            sys.executable, "-m", "gunicorn",
-            "--bind", f"{HOST}:{self.port}",
-            "--workers", str(workers),
-            "--worker-class", worker_class,
-            "--threads", str(threads),
-            "--chdir", str(ROOT),
-            "--error-logfile", str(self.log),
-            "wsgi:app",
-        ]  # fmt: skip
-        self.process = subprocess.Popen(argv, env=self.env, process_group=0)  # noqa: S603
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited at start; see {self.log}")
-            with contextlib.suppress(OSError):
-                if get(self.port, "/healthz")[0] == 200:
-                    return
-            time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT_SECONDS}s")
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(STOP_TIMEOUT_SECONDS)
-        self.process = None
-
-    @property
-    def label(self) -> str:
-        worker_class, workers, threads = self.setting
-        per_worker = f" x {threads} threads" if threads > 1 else ""
-        return f"{workers} {worker_class} workers{per_worker}"
-
-
-# -- HTTP helpers and sign-in --------------------------------------------------------
-
-
-def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        connection.request("GET", path, headers={"User-Agent": USER_AGENT, **(headers or {})})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+# -- sign-in -------------------------------------------------------------------------
 
 
 def session_cookie(headers: dict[str, str]) -> str:
@@ -385,46 +311,6 @@ def sign_in(port: int, email: str) -> tuple[str, str]:
 
 # -- wrk -----------------------------------------------------------------------------
 
-_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def to_ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
-    return float(number) * _UNITS_MS[unit]
-
-
-def parse_wrk(output: str) -> WrkResult:
-    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)\s*$", output, re.MULTILINE))
-    requests = int(re.search(r"(\d+) requests in", output).group(1))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    sockets = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    return WrkResult(
-        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        p50_ms=to_ms(latency["50"]),
-        p99_ms=to_ms(latency["99"]),
-        requests=requests,
-        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
-        socket_errors=sum(int(n) for n in sockets.groups()) if sockets else 0,
-        extra="\n".join(line for line in output.splitlines() if line.startswith("BOOKING_")),
-    )
-
-
-def wrk(port: int, path: str, seconds: int, script: list[str] | None = None) -> WrkResult:
-    argv = [
-        "wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--latency",
-        "--timeout", "5s", "-H", f"User-Agent: {USER_AGENT}",
-    ]  # fmt: skip
-    if script:
-        argv += ["-s", script[0], f"http://{HOST}:{port}{path}", "--", *script[1:]]
-    else:
-        argv.append(f"http://{HOST}:{port}{path}")
-    done = subprocess.run(  # noqa: S603 (fixed argv)
-        argv, capture_output=True, text=True, check=True, timeout=seconds + 60
-    )
-    return parse_wrk(done.stdout)
-
 
 class Booking:
     """wrk arguments for the booking run; each run starts after the slots used so far."""
@@ -462,18 +348,6 @@ class Booking:
         return result
 
 
-def median_of(results: list[WrkResult]) -> WrkResult:
-    return WrkResult(
-        rps=statistics.median(r.rps for r in results),
-        p50_ms=statistics.median(r.p50_ms for r in results),
-        p99_ms=statistics.median(r.p99_ms for r in results),
-        requests=sum(r.requests for r in results),
-        non_2xx=sum(r.non_2xx for r in results),
-        socket_errors=sum(r.socket_errors for r in results),
-        extra="\n".join(r.extra for r in results if r.extra),
-    )
-
-
 # -- the run -------------------------------------------------------------------------
 
 
@@ -489,7 +363,7 @@ def preflight() -> str | None:
     return None
 
 
-def measure(server: Server, availability_path: str, booking: Booking) -> dict[str, WrkResult]:
+def measure(server: Gunicorn, availability_path: str, booking: Booking) -> dict[str, WrkResult]:
     port = server.port
     wrk(port, "/healthz", WARM_SECONDS)
     ceiling = median_of([wrk(port, "/healthz", RUN_SECONDS) for _ in range(REPEATS)])
@@ -512,7 +386,9 @@ def choose_setting(
     labels = {}
     for _ in range(TRIAL_ROUNDS):
         for setting in SERVER_SETTINGS:
-            server = Server(env, port, setting, log)
+            server = Gunicorn(
+                app="wsgi:app", chdir=ROOT, port=port, env=env, log=log, setting=setting
+            )
             try:
                 server.start()
                 wrk(port, path, 1)
@@ -524,7 +400,9 @@ def choose_setting(
     return best, [(labels[setting], min(rates[setting])) for setting in SERVER_SETTINGS]
 
 
-def report(results: dict[str, WrkResult], server: Server, trials: list[tuple[str, float]]) -> None:
+def report(
+    results: dict[str, WrkResult], server: Gunicorn, trials: list[tuple[str, float]]
+) -> None:
     ceiling, availability, booking = (
         results["ceiling"],
         results["availability"],
@@ -588,7 +466,7 @@ def main() -> int:
     port = free_port()
     env = server_env(port)
     now = datetime.now(UTC)
-    server: Server | None = None
+    server: Gunicorn | None = None
     workdir = Path(tempfile.mkdtemp(prefix="safeslot-bench-"))
     log = workdir / "gunicorn.log"
     try:
@@ -604,7 +482,7 @@ def main() -> int:
             setting, trials = choose_setting(env, port, availability_path, log)
         else:
             setting, trials = fixed, []
-        server = Server(env, port, setting, log)
+        server = Gunicorn(app="wsgi:app", chdir=ROOT, port=port, env=env, log=log, setting=setting)
         server.start()
         status, _, body = get(port, availability_path)
         slots = sum(len(day["slots"]) for day in json.loads(body)["data"]["days"])

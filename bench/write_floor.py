@@ -43,36 +43,39 @@ from pathlib import Path
 # stdlib's `http` (here and in every library): drop it.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import contextlib
 import http.client
 import json
 import os
-import re
 import shutil
-import signal
 import socket
-import statistics
-import subprocess
 import tempfile
-import time
-from dataclasses import dataclass
 
 from sqlalchemy import create_engine, text
 
-HOST = "127.0.0.1"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench._loadgen import (
+    HOST,
+    USER_AGENT,
+    WRK_CONNECTIONS,
+    WRK_THREADS,
+    Gunicorn,
+    WrkResult,
+    free_port,
+    median_of,
+    wrk,
+)
+
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 FLOOR_DB = "safeslot_floor"
 FLOOR_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{FLOOR_DB}"
-USER_AGENT = "safeslot-bench/1"
 
 #: Statements per transaction: the minimum (lock + insert) up to a booking-sized one.
 KS = (2, 4, 8, 16)
-WRK_THREADS, WRK_CONNECTIONS = 2, 16
 RUN_SECONDS, WARM_SECONDS = 10, 2
 REPEATS = 3
 WORKERS, WORKER_CLASS = 2, "sync"
-START_TIMEOUT_SECONDS = 30
-STOP_TIMEOUT_SECONDS = 15
 
 SCHEMA = (
     "CREATE TABLE counter (id int PRIMARY KEY, v int NOT NULL)",
@@ -122,16 +125,6 @@ def write():
 WRK_POST_LUA = 'wrk.method = "POST"\n'
 
 
-@dataclass(frozen=True)
-class WrkResult:
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    requests: int
-    non_2xx: int
-    socket_errors: int
-
-
 # -- database ------------------------------------------------------------------------
 
 
@@ -176,62 +169,10 @@ def committed_writes() -> tuple[int, int]:
 # -- the server ----------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """One gunicorn process group serving the floor app, started and stopped here."""
-
-    def __init__(self, workdir: Path, port: int) -> None:
-        self.workdir, self.port = workdir, port
-        self.log = workdir / "gunicorn.log"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        argv = [
-            sys.executable, "-m", "gunicorn",
-            "--bind", f"{HOST}:{self.port}",
-            "--workers", str(WORKERS),
-            "--worker-class", WORKER_CLASS,
-            "--chdir", str(self.workdir),
-            "--error-logfile", str(self.log),
-            "floor_app:app",
-        ]  # fmt: skip
-        env = {**os.environ, "FLOOR_DATABASE_URL": FLOOR_URL}
-        self.process = subprocess.Popen(  # noqa: S603 (fixed argv)
-            argv, cwd=self.workdir, env=env, process_group=0
-        )
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited at start; see {self.log}")
-            with contextlib.suppress(OSError):
-                if request(self.port, "GET", "/healthz")[0] == 200:
-                    return
-            time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT_SECONDS}s")
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(STOP_TIMEOUT_SECONDS)
-        self.process = None
-
-
-def request(port: int, method: str, path: str) -> tuple[int, bytes]:
+def post(port: int, path: str) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
-        connection.request(method, path, headers={"User-Agent": USER_AGENT})
+        connection.request("POST", path, headers={"User-Agent": USER_AGENT})
         response = connection.getresponse()
         return response.status, response.read()
     finally:
@@ -240,67 +181,16 @@ def request(port: int, method: str, path: str) -> tuple[int, bytes]:
 
 def check_write(port: int, k: int) -> None:
     """One POST before the load, so that a broken app fails with its own answer."""
-    status, body = request(port, "POST", f"/write?k={k}")
+    status, body = post(port, f"/write?k={k}")
     if status != 201 or json.loads(body).get("statements") != k:
         raise RuntimeError(f"POST /write?k={k} answered {status}: {body[:200]!r}")
 
 
-# -- wrk -----------------------------------------------------------------------------
-
-_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def to_ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
-    return float(number) * _UNITS_MS[unit]
-
-
-def parse_wrk(output: str) -> WrkResult:
-    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)\s*$", output, re.MULTILINE))
-    requests = int(re.search(r"(\d+) requests in", output).group(1))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    sockets = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    return WrkResult(
-        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        p50_ms=to_ms(latency["50"]),
-        p99_ms=to_ms(latency["99"]),
-        requests=requests,
-        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
-        socket_errors=sum(int(n) for n in sockets.groups()) if sockets else 0,
-    )
-
-
-def wrk(port: int, path: str, seconds: int, script: Path | None = None) -> WrkResult:
-    argv = [
-        "wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--latency",
-        "--timeout", "5s", "-H", f"User-Agent: {USER_AGENT}",
-    ]  # fmt: skip
-    if script is not None:
-        argv += ["-s", str(script)]
-    argv.append(f"http://{HOST}:{port}{path}")
-    done = subprocess.run(  # noqa: S603 (fixed argv)
-        argv, capture_output=True, text=True, check=True, timeout=seconds + 60
-    )
-    return parse_wrk(done.stdout)
-
-
-def median_of(results: list[WrkResult]) -> WrkResult:
-    return WrkResult(
-        rps=statistics.median(r.rps for r in results),
-        p50_ms=statistics.median(r.p50_ms for r in results),
-        p99_ms=statistics.median(r.p99_ms for r in results),
-        requests=sum(r.requests for r in results),
-        non_2xx=sum(r.non_2xx for r in results),
-        socket_errors=sum(r.socket_errors for r in results),
-    )
-
-
 def measured(port: int, path: str, script: Path | None = None) -> WrkResult:
     """The median of REPEATS runs, after a warm-up run."""
-    wrk(port, path, WARM_SECONDS, script)
-    return median_of([wrk(port, path, RUN_SECONDS, script) for _ in range(REPEATS)])
+    lua = [str(script)] if script else None
+    wrk(port, path, WARM_SECONDS, lua)
+    return median_of([wrk(port, path, RUN_SECONDS, lua) for _ in range(REPEATS)])
 
 
 # -- the run -------------------------------------------------------------------------
@@ -367,7 +257,15 @@ def main() -> int:
     (workdir / "floor_app.py").write_text(APP_SOURCE)
     post_script = workdir / "post.lua"
     post_script.write_text(WRK_POST_LUA)
-    server = Server(workdir, free_port())
+    port = free_port()
+    server = Gunicorn(
+        app="floor_app:app",
+        chdir=workdir,
+        port=port,
+        env={**os.environ, "FLOOR_DATABASE_URL": FLOOR_URL},
+        log=workdir / "gunicorn.log",
+        setting=(WORKER_CLASS, WORKERS, 1),
+    )
     try:
         recreate_database()
         server.start()
